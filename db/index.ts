@@ -1,0 +1,101 @@
+import path from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { drizzle as drizzlePostgres, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { PGlite } from '@electric-sql/pglite';
+import postgres from 'postgres';
+import { readEnv } from '@/lib/env';
+import * as schema from './schema';
+
+/**
+ * Both drivers expose the same drizzle query API; the app is typed against the postgres-js flavour
+ * and never uses driver-specific features, so the PGlite instance is used through the same type.
+ */
+export type Database = PostgresJsDatabase<typeof schema>;
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+/** Either the database or an open transaction: queries accept both. */
+export type Executor = Database | Transaction;
+
+export type DatabaseHandle = {
+  driver: 'postgres' | 'pglite';
+  db: Database;
+  /** A raw postgres-js client (PostgreSQL only): used for LISTEN/NOTIFY. */
+  sql?: postgres.Sql;
+  pglite?: PGlite;
+  ready: Promise<void>;
+  close(): Promise<void>;
+};
+
+const migrationsFolder = path.join(process.cwd(), 'drizzle');
+
+/** Open a database and apply the migrations. The app uses the one from getDatabase(). */
+export function openDatabase(config: { url?: string; dataDir: string }): DatabaseHandle {
+  if (config.url) {
+    const sql = postgres(config.url, { max: 10, onnotice: () => {} });
+    const db = drizzlePostgres(sql, { schema });
+    return {
+      driver: 'postgres',
+      db,
+      sql,
+      ready: migratePostgresLocked(config.url),
+      close: () => sql.end({ timeout: 5 }),
+    };
+  }
+  if (!config.dataDir.startsWith('memory://')) mkdirSync(config.dataDir, { recursive: true });
+  const client = new PGlite(
+    config.dataDir.startsWith('memory://') ? undefined : path.join(config.dataDir, 'pglite'),
+  );
+  const db = drizzlePglite(client, { schema }) as unknown as Database;
+  return {
+    driver: 'pglite',
+    db,
+    pglite: client,
+    ready: migratePglite(drizzlePglite(client, { schema }), { migrationsFolder }),
+    close: () => client.close(),
+  };
+}
+
+/**
+ * Several app instances may start at once on one PostgreSQL: an advisory lock on a dedicated
+ * connection makes exactly one of them apply pending migrations while the others wait.
+ */
+async function migratePostgresLocked(url: string): Promise<void> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await sql`select pg_advisory_lock(727274)`;
+    await migratePostgres(drizzlePostgres(sql), { migrationsFolder });
+    await sql`select pg_advisory_unlock(727274)`;
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+// Next bundles the proxy, route handlers and instrumentation separately, but they share one process:
+// the handle lives on globalThis so there is exactly one connection pool (and one PGlite, which must
+// never be opened twice on the same folder).
+const globalKey = Symbol.for('crm.database');
+type GlobalWithDb = typeof globalThis & { [globalKey]?: { key: string; handle: DatabaseHandle } };
+
+export function getDatabase(): DatabaseHandle {
+  const env = readEnv();
+  const key = env.DATABASE_URL ?? `pglite:${path.resolve(env.DATA_DIR)}`;
+  const g = globalThis as GlobalWithDb;
+  if (!g[globalKey] || g[globalKey].key !== key) {
+    const dataDir = env.DATA_DIR.startsWith('memory://') ? env.DATA_DIR : path.resolve(env.DATA_DIR);
+    g[globalKey] = { key, handle: openDatabase({ url: env.DATABASE_URL, dataDir }) };
+  }
+  return g[globalKey].handle;
+}
+
+/** The one database client. Lazily opened, so importing this module never connects (e.g. at build). */
+export const db: Database = new Proxy({} as Database, {
+  get(_target, prop) {
+    const real = getDatabase().db;
+    const value = Reflect.get(real, prop, real);
+    return typeof value === 'function' ? value.bind(real) : value;
+  },
+});
+
+export { schema };

@@ -1,0 +1,70 @@
+import { sql } from 'drizzle-orm';
+import type { KeyRecord } from '@/lib/keys/verify';
+import type { Executor } from '../index';
+import { db as defaultDb } from '../index';
+import { rowsOf } from '../rows';
+
+type Row = {
+  id: string;
+  organisation_id: string;
+  kind: KeyRecord['kind'];
+  user_id: string | null;
+  name: string;
+  key_hash: string;
+  prefix: string;
+  last_four: string;
+  permissions: string[];
+  all_tenants: boolean;
+  status: KeyRecord['status'];
+  expires_at: string | Date | null;
+  owner_role: 'superadmin' | 'admin' | 'user' | null;
+  owner_disabled: boolean | null;
+  api_access: boolean;
+  tenant_ids: string[] | null;
+};
+
+/**
+ * The one query behind every key check: by the unique hash index, with the owner, the organisation
+ * switch and the allowed tenants in the same round trip.
+ */
+export async function findKeyByHash({
+  keyHash,
+  db = defaultDb,
+}: {
+  keyHash: string;
+  db?: Executor;
+}): Promise<KeyRecord | null> {
+  const result = await db.execute<Row>(sql`
+    select k.id, k.organisation_id, k.kind, k.user_id, k.name, k.key_hash, k.prefix, k.last_four,
+           k.permissions, k.all_tenants, k.status, k.expires_at,
+           u.role as owner_role, (u.disabled_at is not null) as owner_disabled,
+           o.api_access_for_non_admins as api_access,
+           (select coalesce(array_agg(t.organisation_id::text), '{}') from api_key_tenants t where t.api_key_id = k.id) as tenant_ids
+    from api_keys k
+    join organisations o on o.id = k.organisation_id
+    left join users u on u.id = k.user_id
+    where k.key_hash = ${keyHash}
+    limit 1`);
+  const r = rowsOf<Row>(result)[0];
+  if (!r) return null;
+  return {
+    id: r.id,
+    organisationId: r.organisation_id,
+    kind: r.kind,
+    userId: r.user_id,
+    name: r.name,
+    keyHash: r.key_hash,
+    prefix: r.prefix,
+    lastFour: r.last_four,
+    permissions: r.permissions,
+    allTenants: r.all_tenants,
+    tenantIds: r.tenant_ids ?? [],
+    status: r.status,
+    expiresAt: r.expires_at ? new Date(r.expires_at) : null,
+    owner:
+      r.kind === 'personal' && r.owner_role
+        ? { role: r.owner_role, disabled: Boolean(r.owner_disabled) }
+        : null,
+    organisationAllowsNonAdminApi: r.api_access,
+  };
+}

@@ -1,0 +1,84 @@
+import { sql } from 'drizzle-orm';
+import { boolean, index, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { timestamps, utc } from './columns';
+import { organisations } from './organisations';
+import { users } from './users';
+
+export const apiKeyKinds = ['integration', 'personal'] as const;
+export type ApiKeyKind = (typeof apiKeyKinds)[number];
+
+export const apiKeyStatuses = ['active', 'disabled', 'revoked'] as const;
+export type ApiKeyStatus = (typeof apiKeyStatuses)[number];
+
+/**
+ * An API key. The secret itself is never stored: only its SHA-256 hash (the lookup), its last four
+ * characters and its prefix, which together form the visible identifier "sk_live_…XyZ9".
+ */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organisationId: uuid('organisation_id')
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: apiKeyKinds }).notNull().default('integration'),
+    /** The user a personal key acts as; null for integration keys. */
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    /** Hex SHA-256 of the full key: the only form of the secret we keep. */
+    keyHash: text('key_hash').notNull(),
+    prefix: text('prefix').notNull(),
+    lastFour: text('last_four').notNull(),
+    permissions: text('permissions')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    /** "All tenants": reserved to superadmins. Otherwise api_key_tenants lists them. */
+    allTenants: boolean('all_tenants').notNull().default(false),
+    status: text('status', { enum: apiKeyStatuses }).notNull().default('active'),
+    /** A protected key cannot be deleted (it can still be disabled or revoked). */
+    protected: boolean('protected').notNull().default(false),
+    expiresAt: utc('expires_at'),
+    lastUsedAt: utc('last_used_at'),
+    createdByUserId: uuid('created_by_user_id').references(() => users.id, { onDelete: 'set null' }),
+    /** Set when a script created this key with another key. */
+    createdByKeyId: uuid('created_by_key_id'),
+    regeneratedAt: utc('regenerated_at'),
+    disabledAt: utc('disabled_at'),
+    revokedAt: utc('revoked_at'),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('api_keys_key_hash_unique').on(t.keyHash),
+    // Names are unique among an organisation's integration keys, case-insensitively.
+    uniqueIndex('api_keys_org_name_unique')
+      .on(t.organisationId, sql`lower(${t.name})`)
+      .where(sql`${t.kind} = 'integration'`),
+    // At most one live personal key per user.
+    uniqueIndex('api_keys_one_personal_key')
+      .on(t.userId)
+      .where(sql`${t.kind} = 'personal' and ${t.status} <> 'revoked'`),
+    index('api_keys_org_created_idx').on(t.organisationId, t.createdAt),
+  ],
+);
+
+/** The organisations (tenants) a key may reach when it is not an "all tenants" key. */
+export const apiKeyTenants = pgTable(
+  'api_key_tenants',
+  {
+    apiKeyId: uuid('api_key_id')
+      .notNull()
+      .references(() => apiKeys.id, { onDelete: 'cascade' }),
+    organisationId: uuid('organisation_id')
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'cascade' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.apiKeyId, t.organisationId] }),
+    index('api_key_tenants_org_idx').on(t.organisationId),
+  ],
+);
+
+export type ApiKey = typeof apiKeys.$inferSelect;
+export type NewApiKey = typeof apiKeys.$inferInsert;

@@ -1,0 +1,7 @@
+// Runs once per server process before it takes requests: migrate, seed on first start, start workers.
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  if (process.env.NEXT_PHASE === 'phase-production-build') return;
+  const { getReadyDatabase } = await import('./db/bootstrap');
+  await getReadyDatabase();
+}

@@ -1,0 +1,23 @@
+/**
+ * Anything that caches key checks subscribes here; every change to a key, its owner or its
+ * organisation's API switch announces itself here after it commits.
+ */
+type Listener = (change: KeyChange) => void;
+export type KeyChange = { keyIds?: string[]; userId?: string; organisationId?: string };
+
+const globalKey = Symbol.for('crm.key-invalidation');
+type G = typeof globalThis & { [globalKey]?: Set<Listener> };
+
+function listeners(): Set<Listener> {
+  const g = globalThis as G;
+  return (g[globalKey] ??= new Set());
+}
+
+export function onKeyChange(listener: Listener): () => void {
+  listeners().add(listener);
+  return () => listeners().delete(listener);
+}
+
+export function announceKeyChange(change: KeyChange): void {
+  for (const listener of listeners()) listener(change);
+}

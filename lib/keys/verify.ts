@@ -1,0 +1,110 @@
+import type { ApiKeyKind } from '@/db/schema';
+import { permissionsForRole, type Permission } from '@/lib/permissions';
+import { hashKey, hashesEqual, parseKey, visibleIdentifier } from './format';
+
+/** What one indexed lookup by hash returns about a key (see db/queries/api-keys.ts). */
+export type KeyRecord = {
+  id: string;
+  organisationId: string;
+  kind: ApiKeyKind;
+  userId: string | null;
+  name: string;
+  keyHash: string;
+  prefix: string;
+  lastFour: string;
+  permissions: string[];
+  allTenants: boolean;
+  tenantIds: string[];
+  status: 'active' | 'disabled' | 'revoked';
+  expiresAt: Date | null;
+  /** Personal keys: the owner's current role and state; null for integration keys. */
+  owner: { role: 'superadmin' | 'admin' | 'user'; disabled: boolean } | null;
+  organisationAllowsNonAdminApi: boolean;
+};
+
+/** The identity a verified key carries into a request. */
+export type VerifiedKey = {
+  id: string;
+  kind: ApiKeyKind;
+  name: string;
+  visibleId: string;
+  organisationId: string;
+  userId: string | null;
+  permissions: Permission[];
+  allTenants: boolean;
+  tenantIds: string[];
+  expiresAt: Date | null;
+};
+
+export type KeyFailure =
+  | 'key_missing'
+  | 'key_malformed'
+  | 'key_invalid'
+  | 'key_expired'
+  | 'key_disabled'
+  | 'key_revoked'
+  | 'api_access_disabled';
+
+export type VerifyResult = { ok: true; key: VerifiedKey } | { ok: false; code: KeyFailure; keyId?: string };
+
+export type KeyLookup = (keyHash: string) => Promise<KeyRecord | null>;
+
+/**
+ * Verify a presented key: shape and checksum first (no I/O), then SHA-256, one indexed lookup,
+ * then status and expiry, the latter against the clock on every call.
+ */
+export async function verifyKey(
+  presented: string | null | undefined,
+  lookup: KeyLookup,
+  now: Date = new Date(),
+): Promise<VerifyResult> {
+  if (!presented) return { ok: false, code: 'key_missing' };
+  const parsed = parseKey(presented);
+  if (!parsed) return { ok: false, code: 'key_malformed' };
+  const keyHash = hashKey(parsed.key);
+  const record = await lookup(keyHash);
+  // The lookup matched on the hash already; comparing again in constant time keeps a cache or a
+  // future lookup by prefix from ever turning this into a timing oracle.
+  if (!record || !hashesEqual(record.keyHash, keyHash) || record.kind !== parsed.kind) {
+    return { ok: false, code: 'key_invalid' };
+  }
+  return checkKeyRecord(record, now);
+}
+
+/** Status, expiry and owner checks on a key that was found. */
+export function checkKeyRecord(record: KeyRecord, now: Date = new Date()): VerifyResult {
+  const keyId = record.id;
+  if (record.status === 'revoked') return { ok: false, code: 'key_revoked', keyId };
+  if (record.status === 'disabled') return { ok: false, code: 'key_disabled', keyId };
+  if (record.expiresAt && record.expiresAt.getTime() <= now.getTime())
+    return { ok: false, code: 'key_expired', keyId };
+
+  let permissions = record.permissions as Permission[];
+  let allTenants = record.allTenants;
+  let tenantIds = record.tenantIds;
+  if (record.kind === 'personal') {
+    // A personal key acts as its user: the user's role decides, now, not when the key was made.
+    if (!record.owner || record.owner.disabled) return { ok: false, code: 'key_invalid', keyId };
+    if (record.owner.role === 'user' && !record.organisationAllowsNonAdminApi) {
+      return { ok: false, code: 'api_access_disabled', keyId };
+    }
+    permissions = permissionsForRole(record.owner.role);
+    allTenants = record.owner.role === 'superadmin';
+    tenantIds = [record.organisationId];
+  }
+  return {
+    ok: true,
+    key: {
+      id: record.id,
+      kind: record.kind,
+      name: record.name,
+      visibleId: visibleIdentifier(record),
+      organisationId: record.organisationId,
+      userId: record.userId,
+      permissions,
+      allTenants,
+      tenantIds,
+      expiresAt: record.expiresAt,
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import 'server-only';
+import { ApiError } from '@/lib/api/errors';
+import { hasPermission, type Permission } from '@/lib/permissions';
+import type { OrganisationScope } from '@/db/queries/api-keys';
+import type { Actor } from './audit';
+
+/** Whether the actor may manage (write) or see (read) integration keys at all. */
+export function assertCanManageKeys(actor: Actor, access: 'read' | 'write'): void {
+  if (actor.type === 'system') return;
+  if (actor.type === 'user') {
+    if (actor.role === 'admin' || actor.role === 'superadmin') return;
+    throw new ApiError('forbidden', 'Only admins can manage API keys.');
+  }
+  const needed: Permission = `api_keys:${access}`;
+  if (!hasPermission(actor.permissions, needed)) {
+    throw new ApiError('permission_denied', `This key needs the ${needed} permission.`);
+  }
+}
+
+/** The organisations whose keys the actor may see: superadmins all, everyone else their own. */
+export function organisationScope(actor: Actor): OrganisationScope {
+  if (actor.type === 'system') return { all: true };
+  if (actor.type === 'user' && actor.role === 'superadmin') return { all: true };
+  return { all: false, organisationIds: [actor.organisationId] };
+}
+
+export function isSuperadmin(actor: Actor): boolean {
+  return actor.type === 'system' || (actor.type === 'user' && actor.role === 'superadmin');
+}

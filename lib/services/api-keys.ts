@@ -1,0 +1,436 @@
+import 'server-only';
+import { eq, inArray } from 'drizzle-orm';
+import { db, type Executor } from '@/db';
+import { apiKeys, apiKeyTenants, organisations, type ApiKey } from '@/db/schema';
+import {
+  findApiKeyById,
+  findKeyTenants,
+  isKeyNameTaken,
+  listApiKeys as listApiKeysQuery,
+  summariseApiKeys,
+} from '@/db/queries/api-keys';
+import { uniqueViolation } from '@/db/rows';
+import { ApiError } from '@/lib/api/errors';
+import { describeKey, generateKey, hashKey, visibleIdentifier } from '@/lib/keys/format';
+import { announceKeyChange } from '@/lib/keys/invalidation';
+import { canGrant, type Permission } from '@/lib/permissions';
+import {
+  displayStatus,
+  type ApiKeyDisplayStatus,
+  type CreateApiKeyInput,
+  type ListApiKeysInput,
+  type UpdateApiKeyInput,
+} from '@/lib/validation/api-keys';
+import { assertCanManageKeys, isSuperadmin, organisationScope } from './access';
+import { diffFields, recordAudit, type Actor, type RequestContext } from './audit';
+
+/** A key as the product shows it: never the hash, never the secret. */
+export type ApiKeyView = {
+  id: string;
+  organisationId: string;
+  kind: ApiKey['kind'];
+  name: string;
+  description: string;
+  visibleId: string;
+  status: ApiKey['status'];
+  displayStatus: ApiKeyDisplayStatus;
+  permissions: Permission[];
+  allTenants: boolean;
+  tenants: { id: string; name: string }[];
+  protected: boolean;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  createdBy: { id: string; name: string; email: string } | null;
+  createdByKeyId: string | null;
+  regeneratedAt: Date | null;
+  disabledAt: Date | null;
+  revokedAt: Date | null;
+};
+
+type Creator = { id: string | null; name: string | null; email: string | null } | null;
+
+function toView(
+  key: ApiKey,
+  creator: Creator,
+  tenants: { id: string; name: string }[],
+  now = new Date(),
+): ApiKeyView {
+  return {
+    id: key.id,
+    organisationId: key.organisationId,
+    kind: key.kind,
+    name: key.name,
+    description: key.description,
+    visibleId: visibleIdentifier(key),
+    status: key.status,
+    displayStatus: displayStatus(key, now),
+    permissions: key.permissions as Permission[],
+    allTenants: key.allTenants,
+    tenants: key.allTenants ? [] : tenants,
+    protected: key.protected,
+    expiresAt: key.expiresAt,
+    lastUsedAt: key.lastUsedAt,
+    createdAt: key.createdAt,
+    updatedAt: key.updatedAt,
+    createdBy: creator?.id ? { id: creator.id, name: creator.name ?? '', email: creator.email ?? '' } : null,
+    createdByKeyId: key.createdByKeyId,
+    regeneratedAt: key.regeneratedAt,
+    disabledAt: key.disabledAt,
+    revokedAt: key.revokedAt,
+  };
+}
+
+/** Fields recorded in the audit trail's before/after. The hash and the secret are never among them. */
+function auditable(key: ApiKey, tenantIds: string[]) {
+  return {
+    name: key.name,
+    description: key.description,
+    permissions: key.permissions,
+    tenants: key.allTenants ? 'all' : tenantIds,
+    expires_at: key.expiresAt,
+    status: key.status,
+  };
+}
+
+function notFound(): ApiError {
+  return new ApiError('not_found', 'No API key with this id.');
+}
+
+/**
+ * The tenants a new or edited key may reach, checked against what the actor holds:
+ * "all" is for superadmins (or an all-tenants key); an admin gets their own organisation only.
+ */
+async function checkTenants(tx: Executor, actor: Actor, tenants: 'all' | string[]): Promise<void> {
+  if (tenants === 'all') {
+    if (isSuperadmin(actor) || (actor.type === 'key' && actor.allTenants)) return;
+    throw new ApiError('forbidden', 'Only superadmins can create keys for all tenants.', {
+      tenants: ['Only superadmins can choose "All tenants".'],
+    });
+  }
+  if (actor.type === 'user' && actor.role !== 'superadmin') {
+    if (tenants.some((t) => t !== actor.organisationId)) {
+      throw new ApiError('forbidden', 'You can only give access to your own organisation.', {
+        tenants: ['You can only choose your own organisation.'],
+      });
+    }
+  }
+  if (actor.type === 'key' && !actor.allTenants && tenants.some((t) => !actor.tenantIds.includes(t))) {
+    throw new ApiError('forbidden', 'A key cannot grant tenants it cannot reach itself.', {
+      tenants: ['A key cannot grant tenants it cannot reach itself.'],
+    });
+  }
+  const found = await tx
+    .select({ id: organisations.id })
+    .from(organisations)
+    .where(inArray(organisations.id, tenants));
+  const missing = tenants.filter((t) => !found.some((f) => f.id === t));
+  if (missing.length) {
+    throw new ApiError('validation_failed', 'Unknown organisation.', {
+      tenants: [`Unknown organisation: ${missing.join(', ')}.`],
+    });
+  }
+}
+
+function checkPermissions(actor: Actor, permissions: Permission[]): void {
+  if (actor.type === 'key' && !canGrant(actor.permissions, permissions)) {
+    throw new ApiError('forbidden', 'A key cannot grant more permissions than it holds.', {
+      permissions: ['A key cannot grant more permissions than it holds.'],
+    });
+  }
+}
+
+function nameTaken(): ApiError {
+  return new ApiError('name_taken', 'A key with this name already exists.', {
+    name: ['A key with this name already exists.'],
+  });
+}
+
+async function writeTenants(tx: Executor, keyId: string, tenants: 'all' | string[]) {
+  await tx.delete(apiKeyTenants).where(eq(apiKeyTenants.apiKeyId, keyId));
+  if (tenants !== 'all' && tenants.length) {
+    await tx
+      .insert(apiKeyTenants)
+      .values(tenants.map((organisationId) => ({ apiKeyId: keyId, organisationId })));
+  }
+}
+
+async function loadView(tx: Executor, id: string, actor: Actor): Promise<ApiKeyView> {
+  const row = await findApiKeyById({ id, scope: organisationScope(actor), db: tx });
+  if (!row) throw notFound();
+  const tenants = await findKeyTenants({ keyIds: [id], db: tx });
+  return toView(row.key, row.creator, tenants.get(id) ?? []);
+}
+
+export type CreatedApiKey = { key: ApiKeyView; secret: string };
+
+/** Create an integration key. The returned secret is the only copy that will ever exist. */
+export async function createApiKey(
+  actor: Actor,
+  input: CreateApiKeyInput,
+  context?: RequestContext,
+): Promise<CreatedApiKey> {
+  assertCanManageKeys(actor, 'write');
+  const organisationId =
+    input.organisation_id && isSuperadmin(actor)
+      ? input.organisation_id
+      : actor.type === 'system'
+        ? input.organisation_id
+        : actor.organisationId;
+  if (!organisationId)
+    throw new ApiError('validation_failed', undefined, { organisation_id: ['Choose an organisation.'] });
+  if (input.organisation_id && input.organisation_id !== organisationId) {
+    throw new ApiError('forbidden', 'You can only create keys in your own organisation.');
+  }
+  checkPermissions(actor, input.permissions);
+
+  const secret = generateKey('integration');
+  try {
+    const key = await db.transaction(async (tx) => {
+      await checkTenants(tx, actor, input.tenants);
+      if (await isKeyNameTaken({ organisationId, name: input.name, db: tx })) throw nameTaken();
+      const [created] = await tx
+        .insert(apiKeys)
+        .values({
+          organisationId,
+          kind: 'integration',
+          name: input.name,
+          description: input.description ?? '',
+          keyHash: hashKey(secret),
+          ...describeKey(secret),
+          permissions: input.permissions,
+          allTenants: input.tenants === 'all',
+          expiresAt: input.expiry_date ?? null,
+          createdByUserId: actor.type === 'user' ? actor.userId : actor.type === 'key' ? actor.userId : null,
+          createdByKeyId: actor.type === 'key' ? actor.keyId : null,
+        })
+        .returning();
+      await writeTenants(tx, created.id, input.tenants);
+      await recordAudit(tx, {
+        actor,
+        context,
+        action: 'key.created',
+        organisationId,
+        target: { type: 'api_key', id: created.id, label: `${created.name} (${visibleIdentifier(created)})` },
+        changes: diffFields({}, auditable(created, input.tenants === 'all' ? [] : input.tenants)),
+      });
+      return loadView(tx, created.id, actor.type === 'user' || actor.type === 'key' ? { ...actor } : actor);
+    });
+    return { key, secret };
+  } catch (error) {
+    if (uniqueViolation(error) === 'api_keys_org_name_unique') throw nameTaken();
+    throw error;
+  }
+}
+
+export async function getApiKey(actor: Actor, id: string): Promise<ApiKeyView> {
+  assertCanManageKeys(actor, 'read');
+  if (!isUuid(id)) throw notFound();
+  return loadView(db, id, actor);
+}
+
+export async function listApiKeys(actor: Actor, filter: ListApiKeysInput) {
+  assertCanManageKeys(actor, 'read');
+  const scope = organisationScope(actor);
+  const now = new Date();
+  const { rows, total } = await listApiKeysQuery({ scope, filter, now });
+  const tenants = await findKeyTenants({ keyIds: rows.map((r) => r.key.id) });
+  return {
+    keys: rows.map((r) => toView(r.key, r.creator, tenants.get(r.key.id) ?? [], now)),
+    total,
+    page: filter.page,
+    limit: filter.limit,
+    pages: Math.max(1, Math.ceil(total / filter.limit)),
+  };
+}
+
+export async function getApiKeySummary(actor: Actor) {
+  assertCanManageKeys(actor, 'read');
+  return summariseApiKeys({ scope: organisationScope(actor) });
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+function isUuid(id: string): boolean {
+  return UUID.test(id);
+}
+
+/**
+ * Every change runs in one transaction that first locks the key's row: two admins acting at once
+ * are serialised, a revoked key stays revoked, and a double regenerate leaves exactly one secret.
+ */
+async function changeKey<T>(
+  actor: Actor,
+  id: string,
+  change: (tx: Executor, key: ApiKey, tenantIds: string[]) => Promise<T>,
+): Promise<T> {
+  assertCanManageKeys(actor, 'write');
+  if (!isUuid(id)) throw notFound();
+  const result = await db.transaction(async (tx) => {
+    const row = await findApiKeyById({ id, scope: organisationScope(actor), forUpdate: true, db: tx });
+    if (!row) throw notFound();
+    if (actor.type === 'key' && !canGrant(actor.permissions, row.key.permissions)) {
+      throw new ApiError('forbidden', 'A key cannot change a key that holds more permissions than it does.');
+    }
+    const tenants = await findKeyTenants({ keyIds: [id], db: tx });
+    return change(
+      tx,
+      row.key,
+      (tenants.get(id) ?? []).map((t) => t.id),
+    );
+  });
+  announceKeyChange({ keyIds: [id] });
+  return result;
+}
+
+function targetOf(key: ApiKey) {
+  return { type: 'api_key', id: key.id, label: `${key.name} (${visibleIdentifier(key)})` };
+}
+
+function refuseIfRevoked(key: ApiKey): void {
+  if (key.status === 'revoked') throw new ApiError('key_revoked_final');
+}
+
+export async function updateApiKey(
+  actor: Actor,
+  id: string,
+  input: UpdateApiKeyInput,
+  context?: RequestContext,
+): Promise<ApiKeyView> {
+  if (input.permissions) checkPermissions(actor, input.permissions);
+  try {
+    return await changeKey(actor, id, async (tx, key, tenantIds) => {
+      refuseIfRevoked(key);
+      if (input.tenants !== undefined) await checkTenants(tx, actor, input.tenants);
+      if (
+        input.name !== undefined &&
+        (await isKeyNameTaken({ organisationId: key.organisationId, name: input.name, exceptId: id, db: tx }))
+      ) {
+        throw nameTaken();
+      }
+      const patch: Partial<typeof apiKeys.$inferInsert> = { updatedAt: new Date() };
+      if (input.name !== undefined) patch.name = input.name;
+      if (input.description !== undefined) patch.description = input.description;
+      if (input.expiry_date !== undefined) patch.expiresAt = input.expiry_date;
+      if (input.permissions !== undefined) patch.permissions = input.permissions;
+      if (input.tenants !== undefined) patch.allTenants = input.tenants === 'all';
+      const [updated] = await tx.update(apiKeys).set(patch).where(eq(apiKeys.id, id)).returning();
+      if (input.tenants !== undefined) await writeTenants(tx, id, input.tenants);
+      const newTenantIds =
+        input.tenants === undefined ? tenantIds : input.tenants === 'all' ? [] : input.tenants;
+      const changes = diffFields(auditable(key, tenantIds), auditable(updated, newTenantIds));
+      if (Object.keys(changes).length) {
+        await recordAudit(tx, {
+          actor,
+          context,
+          action: 'key.updated',
+          organisationId: key.organisationId,
+          target: targetOf(updated),
+          changes,
+        });
+      }
+      return loadView(tx, id, actor);
+    });
+  } catch (error) {
+    if (uniqueViolation(error) === 'api_keys_org_name_unique') throw nameTaken();
+    throw error;
+  }
+}
+
+/** A new secret for the same key; the old one stops working on the very next request. */
+export async function regenerateApiKey(
+  actor: Actor,
+  id: string,
+  context?: RequestContext,
+): Promise<CreatedApiKey> {
+  const secret = generateKey('integration');
+  const key = await changeKey(actor, id, async (tx, key) => {
+    refuseIfRevoked(key);
+    const [updated] = await tx
+      .update(apiKeys)
+      .set({
+        keyHash: hashKey(secret),
+        ...describeKey(secret),
+        regeneratedAt: new Date(),
+        updatedAt: new Date(),
+      })
+      .where(eq(apiKeys.id, id))
+      .returning();
+    await recordAudit(tx, {
+      actor,
+      context,
+      action: 'key.regenerated',
+      organisationId: key.organisationId,
+      target: targetOf(updated),
+      // The visible identifiers, never the secrets.
+      changes: { visible_id: { before: visibleIdentifier(key), after: visibleIdentifier(updated) } },
+    });
+    return loadView(tx, id, actor);
+  });
+  return { key, secret };
+}
+
+/** Disable (temporary) or enable a key. Revoked keys can never come back. */
+export async function setApiKeyEnabled(
+  actor: Actor,
+  id: string,
+  enabled: boolean,
+  context?: RequestContext,
+): Promise<ApiKeyView> {
+  return changeKey(actor, id, async (tx, key) => {
+    refuseIfRevoked(key);
+    const status = enabled ? 'active' : 'disabled';
+    if (key.status === status) return loadView(tx, id, actor);
+    const [updated] = await tx
+      .update(apiKeys)
+      .set({ status, disabledAt: enabled ? null : new Date(), updatedAt: new Date() })
+      .where(eq(apiKeys.id, id))
+      .returning();
+    await recordAudit(tx, {
+      actor,
+      context,
+      action: enabled ? 'key.enabled' : 'key.disabled',
+      organisationId: key.organisationId,
+      target: targetOf(updated),
+      changes: { status: { before: key.status, after: status } },
+    });
+    return loadView(tx, id, actor);
+  });
+}
+
+/** Revoke for good. The key stays listed for audit. */
+export async function revokeApiKey(actor: Actor, id: string, context?: RequestContext): Promise<ApiKeyView> {
+  return changeKey(actor, id, async (tx, key) => {
+    if (key.status === 'revoked') return loadView(tx, id, actor);
+    const [updated] = await tx
+      .update(apiKeys)
+      .set({ status: 'revoked', revokedAt: new Date(), updatedAt: new Date() })
+      .where(eq(apiKeys.id, id))
+      .returning();
+    await recordAudit(tx, {
+      actor,
+      context,
+      action: 'key.revoked',
+      organisationId: key.organisationId,
+      target: targetOf(updated),
+      changes: { status: { before: key.status, after: 'revoked' } },
+    });
+    return loadView(tx, id, actor);
+  });
+}
+
+/** Delete a key; its audit events stay. Protected keys refuse. */
+export async function deleteApiKey(actor: Actor, id: string, context?: RequestContext): Promise<void> {
+  await changeKey(actor, id, async (tx, key, tenantIds) => {
+    if (key.protected) throw new ApiError('key_protected');
+    await tx.delete(apiKeys).where(eq(apiKeys.id, id));
+    await recordAudit(tx, {
+      actor,
+      context,
+      action: 'key.deleted',
+      organisationId: key.organisationId,
+      target: targetOf(key),
+      changes: diffFields(auditable(key, tenantIds), { status: 'deleted' as ApiKey['status'] }),
+    });
+  });
+}

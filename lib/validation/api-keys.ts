@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { ALL_PERMISSIONS, isPermission, normalisePermissions, type Permission } from '@/lib/permissions';
+
+export const API_KEY_STATUS_FILTERS = [
+  'all',
+  'active',
+  'expiring_soon',
+  'expired',
+  'disabled',
+  'revoked',
+  'unused',
+] as const;
+export type ApiKeyStatusFilter = (typeof API_KEY_STATUS_FILTERS)[number];
+export const API_KEY_SORTS = ['name', 'created', 'expires', 'created_by', 'last_used'] as const;
+export type ApiKeySort = (typeof API_KEY_SORTS)[number];
+
+/** How a key appears in lists: revoked > disabled > expired > expiring soon (30 days) > active. */
+export const API_KEY_DISPLAY_STATUSES = [
+  'active',
+  'expiring_soon',
+  'expired',
+  'disabled',
+  'revoked',
+] as const;
+export type ApiKeyDisplayStatus = (typeof API_KEY_DISPLAY_STATUSES)[number];
+
+const DAY = 24 * 60 * 60 * 1000;
+export const EXPIRING_SOON_DAYS = 30;
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * An expiry date: "YYYY-MM-DD" (the key works through that whole day, UTC) or an ISO date-time.
+ * Empty or null means no expiry. Never in the past.
+ */
+export const expiryDateSchema = z
+  .union([z.string().trim(), z.null()])
+  .optional()
+  .transform((value, ctx): Date | null | undefined => {
+    if (value === undefined) return undefined;
+    if (value === null || value === '') return null;
+    const date = DATE_ONLY.test(value)
+      ? new Date(new Date(`${value}T00:00:00Z`).getTime() + DAY)
+      : new Date(value);
+    if (Number.isNaN(date.getTime()) || (DATE_ONLY.test(value) && !isRealDate(value))) {
+      ctx.addIssue({ code: 'custom', message: 'Enter a date as YYYY-MM-DD (or an ISO 8601 date-time).' });
+      return z.NEVER;
+    }
+    if (date.getTime() <= Date.now()) {
+      ctx.addIssue({ code: 'custom', message: 'The expiry date must be in the future.' });
+      return z.NEVER;
+    }
+    if (date.getUTCFullYear() > 2200) {
+      ctx.addIssue({ code: 'custom', message: 'The expiry date is too far in the future.' });
+      return z.NEVER;
+    }
+    return date;
+  });
+
+function isRealDate(value: string): boolean {
+  return new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+}
+
+export const permissionsSchema = z
+  .array(z.string(), { error: 'Choose at least one permission.' })
+  .min(1, 'Choose at least one permission.')
+  .max(ALL_PERMISSIONS.length * 2)
+  .superRefine((list, ctx) => {
+    const unknown = list.filter((p) => !isPermission(p));
+    if (unknown.length) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `Unknown permission${unknown.length > 1 ? 's' : ''}: ${unknown.slice(0, 5).join(', ')}.`,
+      });
+    }
+  })
+  .transform((list) => normalisePermissions(list) as Permission[]);
+
+export const tenantsSchema = z.union(
+  [
+    z.literal('all'),
+    z
+      .array(z.uuid({ error: 'Each tenant must be an organisation id.' }))
+      .min(1, 'Choose at least one tenant, or "all".')
+      .max(500)
+      .transform((ids) => [...new Set(ids.map((id) => id.toLowerCase()))]),
+  ],
+  { error: 'Choose "all" or a list of organisation ids.' },
+);
+
+const nameSchema = z
+  .string({ error: 'Enter a name.' })
+  .trim()
+  .min(1, 'Enter a name.')
+  .max(100, 'Keep the name under 100 characters.')
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'The name cannot contain control characters.');
+
+const descriptionSchema = z.string().trim().max(500, 'Keep the description under 500 characters.');
+
+export const createApiKeySchema = z.strictObject({
+  name: nameSchema,
+  description: descriptionSchema.optional().default(''),
+  expiry_date: expiryDateSchema,
+  permissions: permissionsSchema,
+  tenants: tenantsSchema,
+  /** Superadmins may create a key owned by another organisation; defaults to the creator's. */
+  organisation_id: z.uuid().optional(),
+});
+export type CreateApiKeyInput = z.output<typeof createApiKeySchema>;
+
+export const updateApiKeySchema = z
+  .strictObject({
+    name: nameSchema.optional(),
+    description: descriptionSchema.optional(),
+    expiry_date: expiryDateSchema,
+    permissions: permissionsSchema.optional(),
+    tenants: tenantsSchema.optional(),
+  })
+  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'Change at least one field.' });
+export type UpdateApiKeyInput = z.output<typeof updateApiKeySchema>;
+
+export const listApiKeysSchema = z.object({
+  status: z.enum(API_KEY_STATUS_FILTERS).default('all'),
+  q: z.string().trim().max(100).default(''),
+  sort: z.enum(API_KEY_SORTS).default('created'),
+  order: z.enum(['asc', 'desc']).default('desc'),
+  page: z.coerce.number().int().min(1).max(100000).default(1),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type ListApiKeysInput = z.output<typeof listApiKeysSchema>;
+
+export function displayStatus(
+  key: { status: 'active' | 'disabled' | 'revoked'; expiresAt: Date | null },
+  now: Date = new Date(),
+): ApiKeyDisplayStatus {
+  if (key.status === 'revoked') return 'revoked';
+  if (key.status === 'disabled') return 'disabled';
+  if (key.expiresAt && key.expiresAt.getTime() <= now.getTime()) return 'expired';
+  if (key.expiresAt && key.expiresAt.getTime() - now.getTime() <= EXPIRING_SOON_DAYS * DAY)
+    return 'expiring_soon';
+  return 'active';
+}

@@ -123,13 +123,15 @@ export async function summariseApiKeys({
   now?: Date;
   db?: Executor;
 }) {
-  const soon = new Date(now.getTime() + 30 * DAY_MS);
+  // Raw fragments get ISO strings: postgres-js does not serialise Date parameters outside columns.
+  const at = now.toISOString();
+  const soon = new Date(now.getTime() + 30 * DAY_MS).toISOString();
   const [row] = await db
     .select({
       total: sql<number>`count(*)::int`,
-      active: sql<number>`count(*) filter (where ${apiKeys.status} = 'active' and (${apiKeys.expiresAt} is null or ${apiKeys.expiresAt} > ${now}))::int`,
-      expiringSoon: sql<number>`count(*) filter (where ${apiKeys.status} = 'active' and ${apiKeys.expiresAt} > ${now} and ${apiKeys.expiresAt} <= ${soon})::int`,
-      expired: sql<number>`count(*) filter (where ${apiKeys.status} = 'active' and ${apiKeys.expiresAt} <= ${now})::int`,
+      active: sql<number>`count(*) filter (where ${apiKeys.status} = 'active' and (${apiKeys.expiresAt} is null or ${apiKeys.expiresAt} > ${at}))::int`,
+      expiringSoon: sql<number>`count(*) filter (where ${apiKeys.status} = 'active' and ${apiKeys.expiresAt} > ${at} and ${apiKeys.expiresAt} <= ${soon})::int`,
+      expired: sql<number>`count(*) filter (where ${apiKeys.status} = 'active' and ${apiKeys.expiresAt} <= ${at})::int`,
       disabled: sql<number>`count(*) filter (where ${apiKeys.status} = 'disabled')::int`,
       revoked: sql<number>`count(*) filter (where ${apiKeys.status} = 'revoked')::int`,
     })

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { generateKey, hashKey } from './format';
+import { verifyKey, type KeyRecord } from './verify';
+
+function record(key: string, overrides: Partial<KeyRecord> = {}): KeyRecord {
+  return {
+    id: '00000000-0000-4000-8000-000000000001',
+    organisationId: '00000000-0000-4000-8000-0000000000aa',
+    kind: 'integration',
+    userId: null,
+    name: 'Test key',
+    keyHash: hashKey(key),
+    prefix: 'sk_live_',
+    lastFour: key.slice(-4),
+    permissions: ['customers:read'],
+    allTenants: false,
+    tenantIds: ['00000000-0000-4000-8000-0000000000aa'],
+    status: 'active',
+    expiresAt: null,
+    owner: null,
+    organisationAllowsNonAdminApi: false,
+    ...overrides,
+  };
+}
+
+/** A lookup over an in-memory table that counts how often it is asked. */
+function table(records: KeyRecord[]) {
+  const calls: string[] = [];
+  return {
+    calls,
+    lookup: async (hash: string) => {
+      calls.push(hash);
+      return records.find((r) => r.keyHash === hash) ?? null;
+    },
+  };
+}
+
+describe('verifyKey', () => {
+  const key = generateKey('integration');
+
+  it('refuses malformed keys without a lookup', async () => {
+    const t = table([record(key)]);
+    const malformed = [
+      '',
+      'sk_live_',
+      key.slice(0, -1) + 'Z',
+      'x'.repeat(10240),
+      key.replace('sk_', 'pk_'),
+      key + 'é',
+    ];
+    for (const presented of malformed) {
+      const result = await verifyKey(presented, t.lookup);
+      expect(result.ok).toBe(false);
+    }
+    expect(await verifyKey(undefined, t.lookup)).toEqual({ ok: false, code: 'key_missing' });
+    expect(await verifyKey(key.slice(0, -1) + (key.endsWith('A') ? 'B' : 'A'), t.lookup)).toEqual({
+      ok: false,
+      code: 'key_malformed',
+    });
+    expect(t.calls).toHaveLength(0);
+  });
+
+  it('looks up by hash once and returns the identity', async () => {
+    const t = table([record(key)]);
+    const result = await verifyKey(key, t.lookup);
+    expect(t.calls).toEqual([hashKey(key)]);
+    expect(result).toMatchObject({
+      ok: true,
+      key: { name: 'Test key', visibleId: `sk_live_…${key.slice(-4)}`, permissions: ['customers:read'] },
+    });
+  });
+
+  it('reports unknown, revoked, disabled and expired keys', async () => {
+    const now = new Date('2026-06-01T00:00:00Z');
+    expect(await verifyKey(generateKey('integration'), table([record(key)]).lookup)).toEqual({
+      ok: false,
+      code: 'key_invalid',
+    });
+    for (const [overrides, code] of [
+      [{ status: 'revoked' }, 'key_revoked'],
+      [{ status: 'disabled' }, 'key_disabled'],
+      [{ expiresAt: new Date('2026-05-31T23:59:59Z') }, 'key_expired'],
+      [{ expiresAt: now }, 'key_expired'],
+    ] as const) {
+      const result = await verifyKey(key, table([record(key, overrides)]).lookup, now);
+      expect(result).toMatchObject({ ok: false, code });
+    }
+    const fine = await verifyKey(
+      key,
+      table([record(key, { expiresAt: new Date('2026-06-01T00:00:01Z') })]).lookup,
+      now,
+    );
+    expect(fine.ok).toBe(true);
+  });
+
+  it('gives a personal key its user’s powers, checked at every call', async () => {
+    const personal = generateKey('personal');
+    const base = { kind: 'personal' as const, prefix: 'pat_live_', userId: 'u1', permissions: [] };
+    const asAdmin = await verifyKey(
+      personal,
+      table([record(personal, { ...base, owner: { role: 'admin', disabled: false } })]).lookup,
+    );
+    expect(asAdmin).toMatchObject({ ok: true, key: { permissions: ['admin'] } });
+    const userForbidden = await verifyKey(
+      personal,
+      table([record(personal, { ...base, owner: { role: 'user', disabled: false } })]).lookup,
+    );
+    expect(userForbidden).toMatchObject({ ok: false, code: 'api_access_disabled' });
+    const userAllowed = await verifyKey(
+      personal,
+      table([
+        record(personal, {
+          ...base,
+          owner: { role: 'user', disabled: false },
+          organisationAllowsNonAdminApi: true,
+        }),
+      ]).lookup,
+    );
+    expect(userAllowed.ok && userAllowed.key.permissions).toContain('customers:write');
+    expect(userAllowed.ok && userAllowed.key.permissions).not.toContain('api_keys:write');
+    const disabled = await verifyKey(
+      personal,
+      table([record(personal, { ...base, owner: { role: 'admin', disabled: true } })]).lookup,
+    );
+    expect(disabled).toMatchObject({ ok: false, code: 'key_invalid' });
+  });
+
+  it('refuses a key presented with another kind’s prefix even if the hash matched', async () => {
+    const t = table([record(key, { kind: 'personal' })]);
+    expect(await verifyKey(key, t.lookup)).toEqual({ ok: false, code: 'key_invalid' });
+  });
+});

@@ -1,0 +1,34 @@
+import type { z } from 'zod';
+import { ApiError, validationError } from './errors';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Parse and validate a JSON body: bad JSON is a 400, a body that fails the schema a 422 naming every field. */
+export async function parseJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
+  const length = Number(request.headers.get('content-length') ?? 0);
+  if (length > MAX_BODY_BYTES)
+    throw new ApiError('bad_request', 'The request body is too large (1 MB at most).');
+  let body: unknown;
+  try {
+    const text = await request.text();
+    if (text.length > MAX_BODY_BYTES)
+      throw new ApiError('bad_request', 'The request body is too large (1 MB at most).');
+    body = text.trim() === '' ? {} : JSON.parse(text);
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    throw new ApiError('invalid_json');
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw validationError(parsed.error.issues);
+  return parsed.data;
+}
+
+/** Parse and validate the query string the same way. */
+export function parseQuery<S extends z.ZodType>(request: Request, schema: S): z.output<S> {
+  const params = new URL(request.url).searchParams;
+  const raw: Record<string, string> = {};
+  for (const [k, v] of params) raw[k] = v;
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw validationError(parsed.error.issues);
+  return parsed.data;
+}

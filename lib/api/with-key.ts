@@ -1,0 +1,160 @@
+import 'server-only';
+import { randomUUID } from 'node:crypto';
+import type { NextRequest } from 'next/server';
+import { ZodError } from 'zod';
+import { getReadyDatabase } from '@/db/bootstrap';
+import { findKeyByHash } from '@/db/queries/key-lookup';
+import {
+  getCurrentUser,
+  isAdmin,
+  actorFromUser,
+  contextFromHeaders,
+  type CurrentUser,
+} from '@/lib/auth/session';
+import { verifyKey, type VerifiedKey } from '@/lib/keys/verify';
+import {
+  accessForMethod,
+  hasPermission,
+  permission,
+  type Permission,
+  type Resource,
+} from '@/lib/permissions';
+import type { Actor, RequestContext } from '@/lib/services/audit';
+import { recordKeyCheck } from '@/lib/services/usage';
+import { resolveTenant } from '@/lib/tenants';
+import { presentedKey, isCrossSite } from './credentials';
+import { ApiError, errorResponse, validationError } from './errors';
+
+export type KeyContext<P> = {
+  params: P;
+  requestId: string;
+  /** Who is calling: the key (or, where allowed, a signed-in admin) as an audit actor. */
+  actor: Actor;
+  /** The verified key; null when a session authorised the request. */
+  key: VerifiedKey | null;
+  user: CurrentUser | null;
+  /** The tenant the request acts on (X-Tenant-Id, or the key's only tenant); set when `tenant` is on. */
+  tenantId: string;
+  context: RequestContext;
+};
+
+export type WithKeyOptions = {
+  /** The permission needed; or a resource, whose read/write follows the HTTP method. Omit: any valid key. */
+  permission?: Permission;
+  resource?: Resource;
+  /** The request acts on one tenant (resolved from X-Tenant-Id). */
+  tenant?: boolean;
+  /** A signed-in admin's session cookie is accepted too (the web app shares these handlers). */
+  allowSession?: boolean;
+};
+
+type Handler<P> = (request: NextRequest, ctx: KeyContext<P>) => Promise<Response> | Response;
+
+/**
+ * The wrapper every /crm handler goes through: key check (the authoritative one; the proxy only
+ * gates), permission, tenant, error rendering and usage counting, in one place.
+ */
+export function withKey<P extends Record<string, string | string[]> = Record<string, never>>(
+  handler: Handler<P>,
+  options: WithKeyOptions = {},
+) {
+  return async (request: NextRequest, route: { params: Promise<P> }): Promise<Response> => {
+    const started = performance.now();
+    const requestId = randomUUID();
+    const headers = request.headers;
+    const context = contextFromHeaders(headers);
+    let keyId: string | null = null;
+    let organisationId: string | null = null;
+    let response: Response;
+    try {
+      await getReadyDatabase();
+      const presented = presentedKey(headers);
+      let key: VerifiedKey | null = null;
+      let user: CurrentUser | null = null;
+      let actor: Actor;
+      if (!presented && options.allowSession) {
+        user = await getCurrentUser();
+        if (!user) throw new ApiError('unauthenticated');
+        if (!isAdmin(user)) throw new ApiError('forbidden', 'Only admins can manage API keys.');
+        if (request.method !== 'GET' && request.method !== 'HEAD' && isCrossSite(headers)) {
+          throw new ApiError('forbidden', 'Cross-site requests with a session cookie are refused.');
+        }
+        actor = actorFromUser(user);
+      } else {
+        const result = await verifyKey(presented, (keyHash) => findKeyByHash({ keyHash }));
+        if (!result.ok) {
+          keyId = result.keyId ?? null;
+          throw new ApiError(result.code);
+        }
+        key = result.key;
+        keyId = key.id;
+        organisationId = key.organisationId;
+        const needed =
+          options.permission ??
+          (options.resource ? permission(options.resource, accessForMethod(request.method)) : null);
+        if (needed && !hasPermission(key.permissions, needed)) {
+          throw new ApiError('permission_denied', `This key needs the ${needed} permission.`);
+        }
+        actor = {
+          type: 'key',
+          keyId: key.id,
+          organisationId: key.organisationId,
+          label: key.visibleId,
+          permissions: key.permissions,
+          allTenants: key.allTenants,
+          tenantIds: key.tenantIds,
+          userId: key.userId,
+        };
+      }
+      const scope = key ?? { allTenants: user!.role === 'superadmin', tenantIds: [user!.organisationId] };
+      const tenantId = options.tenant ? resolveTenant(scope, headers.get('x-tenant-id')) : '';
+      const params = (await route.params) ?? ({} as P);
+      response = await handler(request, { params, requestId, actor, key, user, tenantId, context });
+      response.headers.set('x-request-id', requestId);
+    } catch (error) {
+      response = renderError(error, requestId);
+    }
+    if (keyId) {
+      recordKeyCheck({
+        keyId,
+        organisationId,
+        outcome:
+          response.status === 401 || response.status === 403
+            ? 'denied'
+            : response.status === 429
+              ? 'rate_limited'
+              : 'success',
+        status: response.status,
+        method: request.method,
+        path: new URL(request.url).pathname,
+        ip: context.ip ?? null,
+        userAgent: context.userAgent ?? null,
+        latencyMs: performance.now() - started,
+        at: new Date(),
+      });
+    }
+    return response;
+  };
+}
+
+/** Any thrown value as the API's JSON error. Unknown errors are logged and never shown. */
+export function renderError(error: unknown, requestId: string): Response {
+  if (error instanceof ApiError) return errorResponse(error, requestId);
+  if (error instanceof ZodError) return errorResponse(validationError(error.issues), requestId);
+  console.error(`[${requestId}] unhandled error in API route:`, error);
+  return errorResponse(new ApiError('internal_error'), requestId);
+}
+
+/** For routes that need no key (health, the OpenAPI document): errors in the same format. */
+export function withoutKey(handler: (request: NextRequest) => Promise<Response> | Response) {
+  return async (request: NextRequest): Promise<Response> => {
+    const requestId = randomUUID();
+    try {
+      const response = await handler(request);
+      response.headers.set('x-request-id', requestId);
+      return response;
+    } catch (error) {
+      return renderError(error, requestId);
+    }
+  };
+}

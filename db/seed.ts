@@ -1,6 +1,17 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Executor } from './index';
-import { apiKeys, apiKeyTenants, organisations, users } from './schema';
+import {
+  apiKeys,
+  apiKeyTenants,
+  calls,
+  contacts,
+  customers,
+  inventoryItems,
+  leads,
+  organisations,
+  services,
+  users,
+} from './schema';
 import { describeKey, generateKey, hashKey } from '@/lib/keys/format';
 import { hashPassword, randomPassword } from '@/lib/auth/password';
 import type { Env } from '@/lib/env';
@@ -125,8 +136,90 @@ export async function seedIfEmpty(db: Executor, env: Env): Promise<SeedCredentia
         .returning();
       await tx.insert(apiKeyTenants).values({ apiKeyId: key.id, organisationId: k.org.id });
     }
+    await seedDemoRecords(tx, acme.id, 'Acme');
+    await seedDemoRecords(tx, globex.id, 'Globex');
     return credentials;
   });
+}
+
+/** A few CRM records per demo organisation, so the HTTP API has something to return. */
+async function seedDemoRecords(tx: Executor, organisationId: string, label: string) {
+  const slug = label.toLowerCase();
+  const [first, second] = await tx
+    .insert(customers)
+    .values([
+      { organisationId, name: `${label} Hospital`, email: `it@hospital.${slug}.example`, status: 'active' },
+      {
+        organisationId,
+        name: `${label} Logistics`,
+        email: `ops@logistics.${slug}.example`,
+        status: 'prospect',
+      },
+    ])
+    .returning();
+  const [contact] = await tx
+    .insert(contacts)
+    .values([
+      { organisationId, customerId: first.id, firstName: 'Grace', lastName: 'Hopper', title: 'CIO' },
+      { organisationId, customerId: second.id, firstName: 'Alan', lastName: 'Turing', title: 'Head of Ops' },
+    ])
+    .returning();
+  await tx.insert(leads).values([
+    {
+      organisationId,
+      name: 'Edsger Dijkstra',
+      company: `${label} Shipping`,
+      status: 'new',
+      valueCents: 1_200_000,
+    },
+    {
+      organisationId,
+      name: 'Barbara Liskov',
+      company: `${label} Clinics`,
+      status: 'qualified',
+      valueCents: 450_000,
+    },
+  ]);
+  await tx.insert(calls).values([
+    {
+      organisationId,
+      customerId: first.id,
+      contactId: contact.id,
+      direction: 'inbound',
+      phone: '+44 20 7946 0001',
+      durationSeconds: 312,
+    },
+    {
+      organisationId,
+      customerId: second.id,
+      direction: 'outbound',
+      phone: '+44 20 7946 0002',
+      outcome: 'voicemail',
+    },
+  ]);
+  await tx.insert(services).values([
+    {
+      organisationId,
+      customerId: first.id,
+      name: 'Fibre 1 Gbit/s',
+      plan: 'business-1000',
+      status: 'active',
+      monthlyPriceCents: 49_900,
+      startedAt: new Date(),
+    },
+    {
+      organisationId,
+      customerId: second.id,
+      name: 'SIP trunk',
+      plan: 'sip-30',
+      status: 'pending',
+      monthlyPriceCents: 12_000,
+    },
+  ]);
+  await tx.insert(inventoryItems).values([
+    { organisationId, sku: 'RTR-AX3000', name: 'Wi-Fi 6 router', quantity: 40, location: 'Warehouse A' },
+    { organisationId, sku: 'SIM-5G', name: '5G SIM card', quantity: 500, location: 'Warehouse A' },
+  ]);
 }
 
 /** `npm run seed` on a database that already has data: new passwords for the demo accounts. */

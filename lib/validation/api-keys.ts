@@ -140,3 +140,101 @@ export function displayStatus(
     return 'expiring_soon';
   return 'active';
 }
+
+/* ---------------------------------------------------------------------------------------------- */
+/* HTTP responses. Every key the API returns goes through these schemas, so only the fields below */
+/* can ever leave the server: no hash, and the secret only in the create/regenerate response.      */
+/* ---------------------------------------------------------------------------------------------- */
+
+const isoDateTime = z.iso.datetime({ offset: true });
+
+export const apiKeyResponseSchema = z.object({
+  api_key_id: z.uuid(),
+  organisation_id: z.uuid(),
+  kind: z.enum(['integration', 'personal']),
+  name: z.string(),
+  description: z.string(),
+  /** The visible identifier, e.g. "sk_live_…XyZ9". */
+  masked_key: z.string(),
+  status: z.enum(API_KEY_DISPLAY_STATUSES),
+  permissions: z.array(z.string()),
+  tenants: z.union([z.literal('all'), z.array(z.object({ id: z.uuid(), name: z.string() }))]),
+  protected: z.boolean(),
+  created: isoDateTime,
+  updated: isoDateTime,
+  created_by: z.object({ id: z.uuid(), name: z.string(), email: z.string() }).nullable(),
+  created_by_key_id: z.uuid().nullable(),
+  expiry_date: isoDateTime.nullable(),
+  last_used: isoDateTime.nullable(),
+  regenerated: isoDateTime.nullable(),
+  disabled: isoDateTime.nullable(),
+  revoked: isoDateTime.nullable(),
+});
+export type ApiKeyResponse = z.output<typeof apiKeyResponseSchema>;
+
+/** The create and regenerate responses: the only ones that carry the secret (`api_key`). */
+export const createdApiKeyResponseSchema = apiKeyResponseSchema.extend({ api_key: z.string() });
+export type CreatedApiKeyResponse = z.output<typeof createdApiKeyResponseSchema>;
+
+export const apiKeyListResponseSchema = z.object({
+  data: z.array(apiKeyResponseSchema),
+  page: z.number().int(),
+  limit: z.number().int(),
+  total: z.number().int(),
+  pages: z.number().int(),
+});
+
+/** What the key service returns (ApiKeyView), as the structural type the mapping needs. */
+type KeyViewLike = {
+  id: string;
+  organisationId: string;
+  kind: 'integration' | 'personal';
+  name: string;
+  description: string;
+  visibleId: string;
+  displayStatus: ApiKeyDisplayStatus;
+  permissions: string[];
+  allTenants: boolean;
+  tenants: { id: string; name: string }[];
+  protected: boolean;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  createdBy: { id: string; name: string; email: string } | null;
+  createdByKeyId: string | null;
+  regeneratedAt: Date | null;
+  disabledAt: Date | null;
+  revokedAt: Date | null;
+};
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+/** A key as the HTTP API shows it (parsed by the output schema: unknown fields are dropped). */
+export function toApiKeyResponse(view: KeyViewLike): ApiKeyResponse {
+  return apiKeyResponseSchema.parse({
+    api_key_id: view.id,
+    organisation_id: view.organisationId,
+    kind: view.kind,
+    name: view.name,
+    description: view.description,
+    masked_key: view.visibleId,
+    status: view.displayStatus,
+    permissions: view.permissions,
+    tenants: view.allTenants ? 'all' : view.tenants,
+    protected: view.protected,
+    created: view.createdAt.toISOString(),
+    updated: view.updatedAt.toISOString(),
+    created_by: view.createdBy,
+    created_by_key_id: view.createdByKeyId,
+    expiry_date: iso(view.expiresAt),
+    last_used: iso(view.lastUsedAt),
+    regenerated: iso(view.regeneratedAt),
+    disabled: iso(view.disabledAt),
+    revoked: iso(view.revokedAt),
+  });
+}
+
+export function toCreatedApiKeyResponse(view: KeyViewLike, secret: string): CreatedApiKeyResponse {
+  return createdApiKeyResponseSchema.parse({ ...toApiKeyResponse(view), api_key: secret });
+}

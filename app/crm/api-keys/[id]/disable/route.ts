@@ -1,0 +1,10 @@
+import { withKey } from '@/lib/api/with-key';
+import { setApiKeyEnabled } from '@/lib/services/api-keys';
+import { toApiKeyResponse } from '@/lib/validation/api-keys';
+
+// POST /crm/api-keys/{id}/disable — disable the key (temporary; enable brings it back)
+export const POST = withKey<{ id: string }>(
+  async (_request, { actor, params, context }) =>
+    Response.json(toApiKeyResponse(await setApiKeyEnabled(actor, params.id, false, context))),
+  { resource: 'api_keys', allowSession: true },
+);

@@ -1,0 +1,7 @@
+import { collectionRoutes } from '@/lib/api/crm-routes';
+import { customerResource } from '@/lib/services/crm-resources';
+
+// GET /crm/customers — list (paged); POST /crm/customers — create. Needed: customers:read / customers:write and the tenant.
+const routes = collectionRoutes(customerResource);
+export const GET = routes.GET;
+export const POST = routes.POST;

@@ -1,0 +1,7 @@
+import { collectionRoutes } from '@/lib/api/crm-routes';
+import { leadResource } from '@/lib/services/crm-resources';
+
+// GET /crm/leads — list (paged); POST /crm/leads — create. Needed: leads:read / leads:write and the tenant.
+const routes = collectionRoutes(leadResource);
+export const GET = routes.GET;
+export const POST = routes.POST;

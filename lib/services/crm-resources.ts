@@ -1,0 +1,278 @@
+import 'server-only';
+import { and, count, desc, eq, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { z } from 'zod';
+import { db, type Executor } from '@/db';
+import { calls, contacts, customers, inventoryItems, leads, services } from '@/db/schema';
+import { uniqueViolation } from '@/db/rows';
+import { ApiError, type FieldErrors } from '@/lib/api/errors';
+import type { Resource } from '@/lib/permissions';
+import { callSchema, createCallSchema, updateCallSchema } from '@/lib/validation/calls';
+import { contactSchema, createContactSchema, updateContactSchema } from '@/lib/validation/contacts';
+import type { ListQuery } from '@/lib/validation/crm';
+import { createCustomerSchema, customerSchema, updateCustomerSchema } from '@/lib/validation/customers';
+import {
+  createInventoryItemSchema,
+  inventoryItemSchema,
+  updateInventoryItemSchema,
+} from '@/lib/validation/inventory';
+import { createLeadSchema, leadSchema, updateLeadSchema } from '@/lib/validation/leads';
+import { createServiceSchema, serviceSchema, updateServiceSchema } from '@/lib/validation/services';
+import type { Actor } from './audit';
+import { emitEntityChange, type WebhookEntity } from './entity-events';
+
+/** The columns every CRM table has; the rest is described by its zod schemas. */
+type CrmTable = PgTable & {
+  id: AnyPgColumn;
+  organisationId: AnyPgColumn;
+  createdAt: AnyPgColumn;
+  updatedAt: AnyPgColumn;
+};
+
+type Row = Record<string, unknown>;
+export type CrmRecord = Record<string, unknown>;
+
+export type CrmResourceDefinition = {
+  /** The permission resource: customers:read / customers:write guard it. */
+  resource: Resource;
+  /** The webhook entity name, and the word used in messages ("No customer with this id."). */
+  entity: WebhookEntity;
+  table: CrmTable;
+  createSchema: z.ZodType<Record<string, unknown>>;
+  updateSchema: z.ZodType<Record<string, unknown>>;
+  outputSchema: z.ZodType<CrmRecord>;
+  /** Fields holding ids of other records, which must belong to the same tenant. */
+  references?: Record<string, CrmTable>;
+  /** Unique constraints and the field each one is about. */
+  unique?: Record<string, { field: string; message: string }>;
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** A request body (snake_case) as column values; ISO date strings become Dates. */
+function toColumns(input: Record<string, unknown>, dateFields: ReadonlySet<string>): Row {
+  const out: Row = {};
+  for (const [k, v] of Object.entries(input)) {
+    if (v === undefined) continue;
+    out[camel(k)] = dateFields.has(k) && typeof v === 'string' ? new Date(v) : v;
+  }
+  return out;
+}
+
+/** A row as the API shows it: snake_case, ISO dates, through the output schema (unknown fields dropped). */
+function toRecord(def: CrmResourceDefinition, row: Row): CrmRecord {
+  const out: Row = {};
+  for (const [k, v] of Object.entries(row)) out[snake(k)] = v instanceof Date ? v.toISOString() : v;
+  return def.outputSchema.parse(out);
+}
+
+/**
+ * The five operations of one CRM resource, all scoped to one tenant. A record of another tenant is
+ * "not found", never "forbidden": its existence is not revealed.
+ */
+export function defineCrmResource(def: CrmResourceDefinition) {
+  const t = def.table;
+  const dateFields = new Set(
+    Object.keys((def.outputSchema as unknown as z.ZodObject).shape ?? {}).filter((k) => k.endsWith('_at')),
+  );
+  const notFound = () => new ApiError('not_found', `No ${def.entity.replace('_', ' ')} with this id.`);
+  const inTenant = (tenantId: string, id?: string): SQL =>
+    and(eq(t.organisationId, tenantId), id ? eq(t.id, id) : undefined)!;
+
+  async function checkReferences(tx: Executor, tenantId: string, input: Row): Promise<void> {
+    const fields: FieldErrors = {};
+    for (const [field, table] of Object.entries(def.references ?? {})) {
+      const id = input[field];
+      if (typeof id !== 'string') continue;
+      const [found] = await tx
+        .select({ id: table.id })
+        .from(table)
+        .where(and(eq(table.organisationId, tenantId), eq(table.id, id)))
+        .limit(1);
+      if (!found) fields[field] = ['No record with this id in this tenant.'];
+    }
+    if (Object.keys(fields).length) {
+      throw new ApiError('validation_failed', `Invalid fields: ${Object.keys(fields).join(', ')}.`, fields);
+    }
+  }
+
+  function rethrowUnique(error: unknown): never {
+    const constraint = uniqueViolation(error);
+    const known = constraint ? def.unique?.[constraint] : undefined;
+    if (known) throw new ApiError('conflict', known.message, { [known.field]: [known.message] });
+    throw error;
+  }
+
+  return {
+    ...def,
+
+    async list(tenantId: string, query: ListQuery) {
+      const [rows, [{ total }]] = await Promise.all([
+        db
+          .select()
+          .from(t as PgTable)
+          .where(inTenant(tenantId))
+          .orderBy(desc(t.createdAt), desc(t.id))
+          .limit(query.limit)
+          .offset((query.page - 1) * query.limit),
+        db
+          .select({ total: count() })
+          .from(t as PgTable)
+          .where(inTenant(tenantId)),
+      ]);
+      return {
+        data: (rows as Row[]).map((r) => toRecord(def, r)),
+        page: query.page,
+        limit: query.limit,
+        total: Number(total),
+        pages: Math.max(1, Math.ceil(Number(total) / query.limit)),
+      };
+    },
+
+    async get(tenantId: string, id: string): Promise<CrmRecord> {
+      if (!UUID.test(id)) throw notFound();
+      const [row] = await db
+        .select()
+        .from(t as PgTable)
+        .where(inTenant(tenantId, id))
+        .limit(1);
+      if (!row) throw notFound();
+      return toRecord(def, row as Row);
+    },
+
+    async create(actor: Actor, tenantId: string, input: Record<string, unknown>): Promise<CrmRecord> {
+      try {
+        return await db.transaction(async (tx) => {
+          await checkReferences(tx, tenantId, input);
+          const [row] = await tx
+            .insert(t)
+            .values({ ...toColumns(input, dateFields), organisationId: tenantId } as never)
+            .returning();
+          const record = toRecord(def, row as Row);
+          await emitEntityChange(tx, {
+            organisationId: tenantId,
+            entity: def.entity,
+            operation: 'created',
+            record,
+            actor,
+          });
+          return record;
+        });
+      } catch (error) {
+        rethrowUnique(error);
+      }
+    },
+
+    async update(
+      actor: Actor,
+      tenantId: string,
+      id: string,
+      input: Record<string, unknown>,
+    ): Promise<CrmRecord> {
+      if (!UUID.test(id)) throw notFound();
+      try {
+        return await db.transaction(async (tx) => {
+          const [row] = await tx
+            .update(t)
+            .set({ ...toColumns(input, dateFields), updatedAt: new Date() } as never)
+            .where(inTenant(tenantId, id))
+            .returning();
+          if (!row) throw notFound();
+          // Checked after the update, inside the transaction: a bad reference rolls it back.
+          await checkReferences(tx, tenantId, input);
+          const record = toRecord(def, row as Row);
+          await emitEntityChange(tx, {
+            organisationId: tenantId,
+            entity: def.entity,
+            operation: 'updated',
+            record,
+            actor,
+          });
+          return record;
+        });
+      } catch (error) {
+        rethrowUnique(error);
+      }
+    },
+
+    async remove(actor: Actor, tenantId: string, id: string): Promise<void> {
+      if (!UUID.test(id)) throw notFound();
+      await db.transaction(async (tx) => {
+        const [row] = await tx.delete(t).where(inTenant(tenantId, id)).returning();
+        if (!row) throw notFound();
+        await emitEntityChange(tx, {
+          organisationId: tenantId,
+          entity: def.entity,
+          operation: 'deleted',
+          record: toRecord(def, row as Row),
+          actor,
+        });
+      });
+    },
+  };
+}
+
+export type CrmResource = ReturnType<typeof defineCrmResource>;
+
+export const customerResource = defineCrmResource({
+  resource: 'customers',
+  entity: 'customer',
+  table: customers,
+  createSchema: createCustomerSchema,
+  updateSchema: updateCustomerSchema,
+  outputSchema: customerSchema,
+});
+
+export const contactResource = defineCrmResource({
+  resource: 'contacts',
+  entity: 'contact',
+  table: contacts,
+  createSchema: createContactSchema,
+  updateSchema: updateContactSchema,
+  outputSchema: contactSchema,
+  references: { customer_id: customers },
+});
+
+export const leadResource = defineCrmResource({
+  resource: 'leads',
+  entity: 'lead',
+  table: leads,
+  createSchema: createLeadSchema,
+  updateSchema: updateLeadSchema,
+  outputSchema: leadSchema,
+});
+
+export const callResource = defineCrmResource({
+  resource: 'calls',
+  entity: 'call',
+  table: calls,
+  createSchema: createCallSchema,
+  updateSchema: updateCallSchema,
+  outputSchema: callSchema,
+  references: { customer_id: customers, contact_id: contacts },
+});
+
+export const serviceResource = defineCrmResource({
+  resource: 'services',
+  entity: 'service',
+  table: services,
+  createSchema: createServiceSchema,
+  updateSchema: updateServiceSchema,
+  outputSchema: serviceSchema,
+  references: { customer_id: customers },
+});
+
+export const inventoryResource = defineCrmResource({
+  resource: 'inventory',
+  entity: 'inventory_item',
+  table: inventoryItems,
+  createSchema: createInventoryItemSchema,
+  updateSchema: updateInventoryItemSchema,
+  outputSchema: inventoryItemSchema,
+  unique: {
+    inventory_items_org_sku_unique: { field: 'sku', message: 'An item with this SKU already exists.' },
+  },
+});

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { generateKey } from '../lib/keys/format';
 
 test('GET /crm/health needs no key and reports the database', async ({ request }) => {
   const res = await request.get('/crm/health');
@@ -27,4 +28,21 @@ test('two different keys in X-API-KEY and Authorization are a 400', async ({ req
   const res = await request.get('/crm/me', { headers: { 'X-API-KEY': 'a', Authorization: 'Bearer b' } });
   expect(res.status()).toBe(400);
   expect((await res.json()).error.code).toBe('conflicting_credentials');
+});
+
+test('a well-formed key that does not exist is key_invalid', async ({ request }) => {
+  const res = await request.get('/crm/me', {
+    headers: { Authorization: `Bearer ${generateKey('integration')}` },
+  });
+  expect(res.status()).toBe(401);
+  expect(res.headers()['www-authenticate']).toContain('Bearer');
+  expect((await res.json()).error.code).toBe('key_invalid');
+});
+
+test('Authorization without the Bearer scheme is key_malformed', async ({ request }) => {
+  const res = await request.get('/crm/me', {
+    headers: { Authorization: `Basic ${generateKey('integration')}` },
+  });
+  expect(res.status()).toBe(401);
+  expect((await res.json()).error.code).toBe('key_malformed');
 });

@@ -51,7 +51,7 @@ export function requestFingerprint(method: string, path: string, body: string): 
   return createHash('sha256').update(`${method}\n${path}\n${body.trim()}`).digest('hex');
 }
 
-const HEADER_VALUE = /^[\x21-\x7e]{1,255}$/;
+const HEADER_VALUE = /^[\x20-\x7e]{1,255}$/;
 
 /**
  * Run `create` at most once per (caller, key) within the replay window. Failed requests (any thrown
@@ -62,7 +62,7 @@ export async function runIdempotent(
   create: () => Promise<StoredResponse>,
 ): Promise<StoredResponse & { replayed: boolean }> {
   if (!HEADER_VALUE.test(input.key)) {
-    throw new ApiError('bad_request', 'Idempotency-Key must be 1 to 255 visible ASCII characters.');
+    throw new ApiError('bad_request', 'Idempotency-Key must be 1 to 255 printable ASCII characters.');
   }
   const aad = `${input.caller}\n${input.key}`;
   const where = and(eq(idempotencyKeys.caller, input.caller), eq(idempotencyKeys.key, input.key));

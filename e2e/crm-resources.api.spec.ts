@@ -179,6 +179,13 @@ test('read-only keys cannot write, write-only keys cannot read, analytics is rea
   });
   expect(created.status()).toBe(201);
 
+  const write = await request.post('/crm/analytics/summary', {
+    headers: keyHeader(analytics.secret),
+    data: {},
+  });
+  expect(write.status()).toBe(405);
+  expect(write.headers()['allow']).toBe('GET');
+  expect(await errorCode(write)).toBe('method_not_allowed');
   const summary = await request.get('/crm/analytics/summary', { headers: keyHeader(analytics.secret) });
   expect(summary.status()).toBe(200);
   const counts = await summary.json();

@@ -158,3 +158,15 @@ export function withoutKey(handler: (request: NextRequest) => Promise<Response> 
     }
   };
 }
+
+/**
+ * The other methods of a read-only route: 405 in the API's error format (after the key check, so
+ * an anonymous caller still learns nothing but "send a key").
+ */
+export function methodNotAllowed(allowed: readonly string[]) {
+  return withKey((_request, { requestId }) =>
+    errorResponse(new ApiError('method_not_allowed', `Use ${allowed.join(' or ')}.`), requestId, {
+      allow: allowed.join(', '),
+    }),
+  );
+}

@@ -1,4 +1,4 @@
-import { withKey } from '@/lib/api/with-key';
+import { methodNotAllowed, withKey } from '@/lib/api/with-key';
 import { getAnalyticsSummary } from '@/lib/services/analytics';
 
 // GET /crm/analytics/summary — read-only counts over the tenant's records; needs analytics:read
@@ -9,3 +9,9 @@ export const GET = withKey(
     tenant: true,
   },
 );
+
+// Analytics has no write: every other method is a 405 in the API's error format.
+export const POST = methodNotAllowed(['GET']);
+export const PUT = POST;
+export const PATCH = POST;
+export const DELETE = POST;

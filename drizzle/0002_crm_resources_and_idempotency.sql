@@ -104,4 +104,5 @@ CREATE INDEX "leads_org_created_idx" ON "leads" USING btree ("organisation_id","
 CREATE INDEX "calls_org_created_idx" ON "calls" USING btree ("organisation_id","created_at","id");--> statement-breakpoint
 CREATE INDEX "services_org_created_idx" ON "services" USING btree ("organisation_id","created_at","id");--> statement-breakpoint
 CREATE INDEX "inventory_items_org_created_idx" ON "inventory_items" USING btree ("organisation_id","created_at","id");--> statement-breakpoint
-CREATE UNIQUE INDEX "inventory_items_org_sku_unique" ON "inventory_items" USING btree ("organisation_id","sku");
+CREATE UNIQUE INDEX "inventory_items_org_sku_unique" ON "inventory_items" USING btree ("organisation_id","sku");--> statement-breakpoint
+CREATE INDEX "idempotency_keys_expires_idx" ON "idempotency_keys" USING btree ("expires_at");

@@ -1,4 +1,4 @@
-import { integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { utc } from './columns';
 
 /**
@@ -20,7 +20,7 @@ export const idempotencyKeys = pgTable(
     createdAt: utc('created_at').notNull().defaultNow(),
     expiresAt: utc('expires_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.caller, t.key] })],
+  (t) => [primaryKey({ columns: [t.caller, t.key] }), index('idempotency_keys_expires_idx').on(t.expiresAt)],
 );
 
 export type IdempotencyKey = typeof idempotencyKeys.$inferSelect;

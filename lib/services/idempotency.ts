@@ -66,7 +66,8 @@ export async function runIdempotent(
   }
   const aad = `${input.caller}\n${input.key}`;
   const where = and(eq(idempotencyKeys.caller, input.caller), eq(idempotencyKeys.key, input.key));
-  await db.delete(idempotencyKeys).where(and(where, lt(idempotencyKeys.expiresAt, new Date())));
+  // Expired replays go first (all callers', on the expiry index): nothing outlives its window.
+  await db.delete(idempotencyKeys).where(lt(idempotencyKeys.expiresAt, new Date()));
   const claimed = await db
     .insert(idempotencyKeys)
     .values({

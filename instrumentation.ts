@@ -4,4 +4,6 @@ export async function register() {
   if (process.env.NEXT_PHASE === 'phase-production-build') return;
   const { getReadyDatabase } = await import('./db/bootstrap');
   await getReadyDatabase();
+  const { startKeyCache } = await import('./lib/keys/cache');
+  await startKeyCache();
 }

@@ -79,13 +79,14 @@ const globalKey = Symbol.for('crm.database');
 type GlobalWithDb = typeof globalThis & { [globalKey]?: { key: string; handle: DatabaseHandle } };
 
 export function getDatabase(): DatabaseHandle {
-  const env = readEnv();
-  const key = env.DATABASE_URL ?? `pglite:${path.resolve(env.DATA_DIR)}`;
+  // On the hot path (every query goes through here): compare raw settings, validate only on change.
+  const key = `${process.env.DATABASE_URL ?? ''}|${process.env.DATA_DIR ?? ''}`;
   const g = globalThis as GlobalWithDb;
-  if (!g[globalKey] || g[globalKey].key !== key) {
-    const dataDir = env.DATA_DIR.startsWith('memory://') ? env.DATA_DIR : path.resolve(env.DATA_DIR);
-    g[globalKey] = { key, handle: openDatabase({ url: env.DATABASE_URL, dataDir }) };
-  }
+  const current = g[globalKey];
+  if (current && current.key === key) return current.handle;
+  const env = readEnv();
+  const dataDir = env.DATA_DIR.startsWith('memory://') ? env.DATA_DIR : path.resolve(env.DATA_DIR);
+  g[globalKey] = { key, handle: openDatabase({ url: env.DATABASE_URL, dataDir }) };
   return g[globalKey].handle;
 }
 

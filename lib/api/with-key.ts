@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import type { NextRequest } from 'next/server';
 import { ZodError } from 'zod';
 import { getReadyDatabase } from '@/db/bootstrap';
-import { findKeyByHash } from '@/db/queries/key-lookup';
 import {
   getCurrentUser,
   isAdmin,
@@ -11,6 +10,7 @@ import {
   contextFromHeaders,
   type CurrentUser,
 } from '@/lib/auth/session';
+import { cachedKeyLookup } from '@/lib/keys/cache';
 import { verifyKey, type VerifiedKey } from '@/lib/keys/verify';
 import {
   accessForMethod,
@@ -81,7 +81,7 @@ export function withKey<P extends Record<string, string | string[]> = Record<str
         }
         actor = actorFromUser(user);
       } else {
-        const result = await verifyKey(presented, (keyHash) => findKeyByHash({ keyHash }));
+        const result = await verifyKey(presented, cachedKeyLookup);
         if (!result.ok) {
           keyId = result.keyId ?? null;
           throw new ApiError(result.code);

@@ -3,7 +3,15 @@
  * organisation's API switch announces itself here after it commits.
  */
 type Listener = (change: KeyChange) => void;
-export type KeyChange = { keyIds?: string[]; userId?: string; organisationId?: string };
+export type KeyChange = {
+  keyIds?: string[];
+  userId?: string;
+  organisationId?: string;
+  /** Everything (e.g. after missed notifications). */
+  all?: boolean;
+  /** Arrived from another instance: do not broadcast again. */
+  remote?: boolean;
+};
 
 const globalKey = Symbol.for('crm.key-invalidation');
 type G = typeof globalThis & { [globalKey]?: Set<Listener> };

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { generateKey, hashKey } from './format';
+import { KeyFilter, TokenBucket } from './key-filter';
+
+describe('KeyFilter', () => {
+  it('never forgets a key it was given and rarely claims an unknown one', () => {
+    const filter = new KeyFilter(20_000);
+    const known = Array.from({ length: 20_000 }, () => hashKey(generateKey('integration')));
+    known.forEach((h) => filter.add(h));
+    expect(known.every((h) => filter.mightContain(h))).toBe(true);
+    let falsePositives = 0;
+    for (let i = 0; i < 20_000; i++)
+      if (filter.mightContain(hashKey(generateKey('integration')))) falsePositives++;
+    expect(falsePositives / 20_000).toBeLessThan(0.01);
+  });
+});
+
+describe('TokenBucket', () => {
+  it('allows a burst up to its rate, then refuses', () => {
+    const bucket = new TokenBucket(50);
+    const allowed = Array.from({ length: 200 }, () => bucket.take()).filter(Boolean).length;
+    expect(allowed).toBeGreaterThanOrEqual(50);
+    expect(allowed).toBeLessThan(60);
+  });
+});

@@ -180,10 +180,14 @@ async function revocationPropagation(
     let polling = true;
     const poller = (async () => {
       while (polling) {
-        const res = await fetch(`http://127.0.0.1:${portB}/crm/me`, { headers: { 'x-api-key': secret } });
-        await res.arrayBuffer();
-        if (res.status === 401) {
-          refusedAt = performance.now();
+        try {
+          const res = await fetch(`http://127.0.0.1:${portB}/crm/me`, { headers: { 'x-api-key': secret } });
+          await res.arrayBuffer();
+          if (res.status === 401) {
+            refusedAt = performance.now();
+            return;
+          }
+        } catch {
           return;
         }
       }
@@ -245,8 +249,8 @@ async function main() {
     log('no production build: running next build');
     execSync('npx next build', { stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
   }
-  const nextVersion = JSON.parse(readFileSync('node_modules/next/package.json', 'utf8')).version;
-  const pgVersion = await (async () => {
+  nextVersion = JSON.parse(readFileSync('node_modules/next/package.json', 'utf8')).version;
+  pgVersion = await (async () => {
     const s = postgres(BASE_URL, { max: 1, onnotice: () => {} });
     try {
       return (await s`show server_version`)[0].server_version as string;
@@ -382,8 +386,9 @@ async function main() {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
 
-  // ---------- report ----------
+function report(nextVersion: string, pgVersion: string) {
   const cpus = os.cpus();
   console.log(
     `\nMachine: ${cpus.length} cores (${cpus[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
@@ -411,6 +416,8 @@ async function main() {
   for (const n of notes) console.log(n);
 }
 
+let nextVersion = '?';
+let pgVersion = '?';
 main()
   .catch((error) => {
     console.error(error);
@@ -418,4 +425,5 @@ main()
   })
   .finally(async () => {
     await Promise.all(children.map(stopServer));
+    report(nextVersion, pgVersion);
   });

@@ -6,4 +6,7 @@ export async function register() {
   await getReadyDatabase();
   const { startKeyCache } = await import('./lib/keys/cache');
   await startKeyCache();
+  // Sends queued webhook deliveries; a globalThis singleton, so exactly one per process.
+  const { startWebhookWorker } = await import('./lib/services/webhook-delivery');
+  startWebhookWorker();
 }

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { KeyRecord } from '@/lib/keys/verify';
 import type { Executor } from '../index';
 import { db as defaultDb } from '../index';
@@ -23,18 +23,8 @@ type Row = {
   tenant_ids: string[] | null;
 };
 
-/**
- * The one query behind every key check: by the unique hash index, with the owner, the organisation
- * switch and the allowed tenants in the same round trip.
- */
-export async function findKeyByHash({
-  keyHash,
-  db = defaultDb,
-}: {
-  keyHash: string;
-  db?: Executor;
-}): Promise<KeyRecord | null> {
-  const result = await db.execute<Row>(sql`
+function selectKeys(where: SQL) {
+  return sql`
     select k.id, k.organisation_id, k.kind, k.user_id, k.name, k.key_hash, k.prefix, k.last_four,
            k.permissions, k.all_tenants, k.status, k.expires_at,
            u.role as owner_role, (u.disabled_at is not null) as owner_disabled,
@@ -43,10 +33,10 @@ export async function findKeyByHash({
     from api_keys k
     join organisations o on o.id = k.organisation_id
     left join users u on u.id = k.user_id
-    where k.key_hash = ${keyHash}
-    limit 1`);
-  const r = rowsOf<Row>(result)[0];
-  if (!r) return null;
+    where ${where}`;
+}
+
+function toKeyRecord(r: Row): KeyRecord {
   return {
     id: r.id,
     organisationId: r.organisation_id,
@@ -67,4 +57,42 @@ export async function findKeyByHash({
         : null,
     organisationAllowsNonAdminApi: r.api_access,
   };
+}
+
+/**
+ * The one query behind every key check: by the unique hash index, with the owner, the organisation
+ * switch and the allowed tenants in the same round trip.
+ */
+export async function findKeyByHash({
+  keyHash,
+  db = defaultDb,
+}: {
+  keyHash: string;
+  db?: Executor;
+}): Promise<KeyRecord | null> {
+  const result = await db.execute<Row>(sql`${selectKeys(sql`k.key_hash = ${keyHash}`)} limit 1`);
+  const r = rowsOf<Row>(result)[0];
+  return r ? toKeyRecord(r) : null;
+}
+
+/**
+ * The same records by key id: what webhooks use to ask "may this key still receive this?" with the
+ * very rules of a key check (lib/keys/verify.ts checkKeyRecord).
+ */
+export async function findKeyRecordsByIds({
+  ids,
+  db = defaultDb,
+}: {
+  ids: string[];
+  db?: Executor;
+}): Promise<Map<string, KeyRecord>> {
+  const map = new Map<string, KeyRecord>();
+  if (ids.length === 0) return map;
+  const list = sql.join(
+    ids.map((id) => sql`${id}`),
+    sql`, `,
+  );
+  const result = await db.execute<Row>(selectKeys(sql`k.id in (${list})`));
+  for (const r of rowsOf<Row>(result)) map.set(r.id, toKeyRecord(r));
+  return map;
 }

@@ -9,3 +9,4 @@ export * from './calls';
 export * from './services';
 export * from './inventory-items';
 export * from './idempotency-keys';
+export * from './webhooks';

@@ -1,11 +1,14 @@
 import type { Executor } from '@/db';
+import type { WebhookEntity, WebhookOperation } from '@/lib/validation/webhooks';
 import type { Actor } from './audit';
+import { queueEntityChange } from './webhook-delivery';
 
-/** The CRM entities webhooks can subscribe to, and the operations on them. */
-export const WEBHOOK_ENTITIES = ['customer', 'contact', 'lead', 'call', 'service', 'inventory_item'] as const;
-export type WebhookEntity = (typeof WEBHOOK_ENTITIES)[number];
-export const WEBHOOK_OPERATIONS = ['created', 'updated', 'deleted'] as const;
-export type WebhookOperation = (typeof WEBHOOK_OPERATIONS)[number];
+export {
+  WEBHOOK_ENTITIES,
+  WEBHOOK_OPERATIONS,
+  type WebhookEntity,
+  type WebhookOperation,
+} from '@/lib/validation/webhooks';
 
 export type EntityChange = {
   organisationId: string;
@@ -17,10 +20,10 @@ export type EntityChange = {
 };
 
 /**
- * Called by every service that changes a CRM entity, inside the same transaction as the change,
- * so a webhook delivery is queued if and only if the change commits (the webhooks issue fills this).
+ * Called by every service that changes a CRM entity, inside the same transaction as the change:
+ * one delivery per active matching webhook is written to the durable queue in that transaction, so
+ * a delivery exists if and only if the change commits. The worker sends it after the commit.
  */
 export async function emitEntityChange(tx: Executor, change: EntityChange): Promise<void> {
-  void tx;
-  void change;
+  await queueEntityChange(tx, change);
 }

@@ -1,0 +1,78 @@
+import 'server-only';
+import { eq } from 'drizzle-orm';
+import { db } from '@/db';
+import { organisations } from '@/db/schema';
+import { ApiError } from '@/lib/api/errors';
+import { announceKeyChange } from '@/lib/keys/invalidation';
+import { hasPermission } from '@/lib/permissions';
+import { recordAudit, type Actor, type RequestContext } from './audit';
+
+export type OrganisationSettings = { id: string; name: string; apiAccessForNonAdmins: boolean };
+
+/** Settings of the actor's own organisation are for its admins (and superadmins, and admin keys). */
+function assertMayChangeSettings(actor: Actor, organisationId: string): void {
+  if (actor.type === 'system') return;
+  if (actor.type === 'user') {
+    if (actor.role === 'superadmin') return;
+    if (actor.role === 'admin' && actor.organisationId === organisationId) return;
+    throw new ApiError('forbidden', "Only admins can change the organisation's settings.");
+  }
+  if (!hasPermission(actor.permissions, 'admin') || actor.organisationId !== organisationId) {
+    throw new ApiError('permission_denied', 'This key needs the admin permission.');
+  }
+}
+
+export async function getOrganisationSettings(
+  actor: Actor,
+  organisationId: string,
+): Promise<OrganisationSettings> {
+  assertMayChangeSettings(actor, organisationId);
+  const [org] = await db
+    .select({
+      id: organisations.id,
+      name: organisations.name,
+      apiAccessForNonAdmins: organisations.apiAccessForNonAdmins,
+    })
+    .from(organisations)
+    .where(eq(organisations.id, organisationId));
+  if (!org) throw new ApiError('not_found', 'No such organisation.');
+  return org;
+}
+
+/**
+ * "API access for non-admins". Off: every personal key of a non-admin stops at once (401
+ * api_access_disabled) but is kept; on again: they work again. Admins are never affected.
+ */
+export async function setApiAccessForNonAdmins(
+  actor: Actor,
+  organisationId: string,
+  allowed: boolean,
+  context?: RequestContext,
+): Promise<OrganisationSettings> {
+  assertMayChangeSettings(actor, organisationId);
+  const { settings, changed } = await db.transaction(async (tx) => {
+    const [before] = await tx
+      .select()
+      .from(organisations)
+      .where(eq(organisations.id, organisationId))
+      .for('update');
+    if (!before) throw new ApiError('not_found', 'No such organisation.');
+    const current = { id: before.id, name: before.name, apiAccessForNonAdmins: before.apiAccessForNonAdmins };
+    if (before.apiAccessForNonAdmins === allowed) return { settings: current, changed: false };
+    await tx
+      .update(organisations)
+      .set({ apiAccessForNonAdmins: allowed, updatedAt: new Date() })
+      .where(eq(organisations.id, organisationId));
+    await recordAudit(tx, {
+      actor,
+      context,
+      action: 'organisation.api_access_changed',
+      organisationId,
+      target: { type: 'organisation', id: organisationId, label: before.name },
+      changes: { api_access_for_non_admins: { before: before.apiAccessForNonAdmins, after: allowed } },
+    });
+    return { settings: { ...current, apiAccessForNonAdmins: allowed }, changed: true };
+  });
+  if (changed) announceKeyChange({ organisationId });
+  return settings;
+}

@@ -1,0 +1,269 @@
+import 'server-only';
+import { eq } from 'drizzle-orm';
+import { db, type Executor } from '@/db';
+import {
+  findLivePersonalKey,
+  findPersonalKeyIds,
+  findUserInOrganisation,
+  listLivePersonalKeys,
+} from '@/db/queries/personal-keys';
+import { cancelPendingDeliveries, disableWebhooksOfKey } from '@/db/queries/webhooks';
+import { uniqueViolation } from '@/db/rows';
+import { apiKeys, organisations, type ApiKey } from '@/db/schema';
+import { ApiError } from '@/lib/api/errors';
+import { describeKey, generateKey, hashKey, visibleIdentifier } from '@/lib/keys/format';
+import { announceKeyChange } from '@/lib/keys/invalidation';
+import { organisationScope } from './access';
+import { recordAudit, type Actor, type RequestContext } from './audit';
+import { listWebhooksWithDeliveries, type WebhookWithDeliveries } from './webhooks';
+
+/**
+ * Personal keys: a user's own API key (pat_live_…), at most one live per user. It acts as its user:
+ * lib/keys/verify.ts gives it the user's CURRENT role at every request, refuses it when the user is
+ * disabled, and — for non-admins — when the organisation's "API access for non-admins" is off.
+ */
+
+export type PersonalKeyView = {
+  id: string;
+  visibleId: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  regeneratedAt: Date | null;
+};
+
+function toView(key: ApiKey): PersonalKeyView {
+  return {
+    id: key.id,
+    visibleId: visibleIdentifier(key),
+    createdAt: key.createdAt,
+    lastUsedAt: key.lastUsedAt,
+    regeneratedAt: key.regeneratedAt,
+  };
+}
+
+type UserActor = Extract<Actor, { type: 'user' }>;
+
+function asUser(actor: Actor): UserActor {
+  if (actor.type !== 'user') throw new ApiError('forbidden', 'Personal keys are managed by their user.');
+  return actor;
+}
+
+function target(key: ApiKey, email: string) {
+  return { type: 'api_key', id: key.id, label: `Personal key of ${email} (${visibleIdentifier(key)})` };
+}
+
+/** Admins always have API access; users only while their organisation allows it. */
+async function assertMayHaveKey(tx: Executor, actor: UserActor): Promise<void> {
+  if (actor.role !== 'user') return;
+  const [org] = await tx
+    .select({ allowed: organisations.apiAccessForNonAdmins })
+    .from(organisations)
+    .where(eq(organisations.id, actor.organisationId));
+  if (!org?.allowed) {
+    throw new ApiError(
+      'api_access_disabled',
+      "Your organisation doesn't allow API access for non-admins. Ask an admin to allow it.",
+    );
+  }
+}
+
+export type PersonalKeyOverview = {
+  key: PersonalKeyView | null;
+  /** Whether this user may turn a key on (admins always; users when the organisation allows it). */
+  allowed: boolean;
+  webhooks: WebhookWithDeliveries[];
+};
+
+/** What /settings/api shows: the user's key (masked), whether they may have one, its webhooks. */
+export async function getPersonalKeyOverview(actor: Actor): Promise<PersonalKeyOverview> {
+  const user = asUser(actor);
+  const key = await findLivePersonalKey({ userId: user.userId });
+  let allowed = true;
+  if (user.role === 'user') {
+    const [org] = await db
+      .select({ allowed: organisations.apiAccessForNonAdmins })
+      .from(organisations)
+      .where(eq(organisations.id, user.organisationId));
+    allowed = Boolean(org?.allowed);
+  }
+  return {
+    key: key ? toView(key) : null,
+    allowed,
+    webhooks: await listWebhooksWithDeliveries(await findPersonalKeyIds({ userId: user.userId })),
+  };
+}
+
+export type CreatedPersonalKey = { key: PersonalKeyView; secret: string };
+
+/** Turn the toggle on: a new personal key; the returned secret is the only copy there will ever be. */
+export async function createPersonalKey(actor: Actor, context?: RequestContext): Promise<CreatedPersonalKey> {
+  const user = asUser(actor);
+  const secret = generateKey('personal');
+  try {
+    const key = await db.transaction(async (tx) => {
+      await assertMayHaveKey(tx, user);
+      if (await findLivePersonalKey({ userId: user.userId, db: tx })) throw alreadyHasKey();
+      const [created] = await tx
+        .insert(apiKeys)
+        .values({
+          organisationId: user.organisationId,
+          kind: 'personal',
+          userId: user.userId,
+          name: 'Personal key',
+          keyHash: hashKey(secret),
+          ...describeKey(secret),
+          // Never read for a personal key: the user's role decides at each request.
+          permissions: [],
+          createdByUserId: user.userId,
+        })
+        .returning();
+      await recordAudit(tx, {
+        actor,
+        context,
+        action: 'personal_key.created',
+        organisationId: user.organisationId,
+        target: target(created, user.label),
+        changes: { status: { before: null, after: 'active' } },
+      });
+      return created;
+    });
+    announceKeyChange({ keyIds: [key.id], userId: user.userId });
+    return { key: toView(key), secret };
+  } catch (error) {
+    // Two tabs turning the toggle on at once: the partial unique index lets exactly one win.
+    if (uniqueViolation(error) === 'api_keys_one_personal_key') throw alreadyHasKey();
+    throw error;
+  }
+}
+
+function alreadyHasKey(): ApiError {
+  return new ApiError('conflict', 'You already have a personal key: regenerate it, or turn it off first.');
+}
+
+function noKey(): ApiError {
+  return new ApiError('not_found', 'There is no personal key to change.');
+}
+
+/** A new secret for the user's key; the old one fails on the very next request. Webhooks stay. */
+export async function regeneratePersonalKey(
+  actor: Actor,
+  context?: RequestContext,
+): Promise<CreatedPersonalKey> {
+  const user = asUser(actor);
+  const secret = generateKey('personal');
+  const key = await db.transaction(async (tx) => {
+    await assertMayHaveKey(tx, user);
+    const current = await findLivePersonalKey({ userId: user.userId, forUpdate: true, db: tx });
+    if (!current) throw noKey();
+    const [updated] = await tx
+      .update(apiKeys)
+      .set({ keyHash: hashKey(secret), ...describeKey(secret), regeneratedAt: new Date(), updatedAt: new Date() })
+      .where(eq(apiKeys.id, current.id))
+      .returning();
+    await recordAudit(tx, {
+      actor,
+      context,
+      action: 'personal_key.regenerated',
+      organisationId: user.organisationId,
+      target: target(updated, user.label),
+      changes: { visible_id: { before: visibleIdentifier(current), after: visibleIdentifier(updated) } },
+    });
+    return updated;
+  });
+  announceKeyChange({ keyIds: [key.id], userId: user.userId });
+  return { key: toView(key), secret };
+}
+
+/**
+ * Clear a personal key (revoke it): the user turning the toggle off, or an admin's "Clear API key".
+ * Its webhooks are switched off and their queued deliveries cancelled, in the same transaction.
+ */
+export async function clearPersonalKey(
+  actor: Actor,
+  { userId }: { userId?: string } = {},
+  context?: RequestContext,
+): Promise<void> {
+  const self = actor.type === 'user' ? actor.userId : null;
+  const ownerId = userId ?? self;
+  if (!ownerId || actor.type === 'system') throw new ApiError('forbidden');
+  if (ownerId !== self) {
+    // Someone else's key: admins of that user's organisation, and superadmins.
+    if (actor.type !== 'user' || (actor.role !== 'admin' && actor.role !== 'superadmin')) {
+      throw new ApiError('forbidden', "Only admins can clear another user's API key.");
+    }
+  }
+  const cleared = await db.transaction(async (tx) => {
+    const owner = await findUserInOrganisation({ id: ownerId, db: tx });
+    const scope = organisationScope(actor);
+    if (!owner || (!scope.all && !scope.organisationIds.includes(owner.organisationId))) throw noKey();
+    const key = await findLivePersonalKey({ userId: ownerId, forUpdate: true, db: tx });
+    if (!key) throw noKey();
+    const now = new Date();
+    const [revoked] = await tx
+      .update(apiKeys)
+      .set({ status: 'revoked', revokedAt: now, updatedAt: now })
+      .where(eq(apiKeys.id, key.id))
+      .returning();
+    const switchedOff = await disableWebhooksOfKey({ apiKeyId: key.id, reason: 'key_cleared', db: tx });
+    await cancelPendingDeliveries({
+      webhookIds: switchedOff,
+      reason: 'The API key of this webhook was cleared.',
+      db: tx,
+    });
+    await recordAudit(tx, {
+      actor,
+      context,
+      action: 'personal_key.cleared',
+      organisationId: owner.organisationId,
+      target: target(revoked, owner.email),
+      changes: {
+        status: { before: key.status, after: 'revoked' },
+        ...(switchedOff.length ? { webhooks_switched_off: { before: 0, after: switchedOff.length } } : {}),
+      },
+    });
+    return revoked;
+  });
+  announceKeyChange({ keyIds: [cleared.id], userId: ownerId });
+}
+
+export type PersonalKeyRow = {
+  user: { id: string; name: string; email: string; role: string };
+  organisation: { id: string; name: string };
+  key: PersonalKeyView;
+  webhooksCount: number;
+};
+
+function assertAdmin(actor: Actor): void {
+  if (actor.type === 'system') return;
+  if (actor.type === 'user' && (actor.role === 'admin' || actor.role === 'superadmin')) return;
+  throw new ApiError('forbidden', 'Only admins can see the API keys of other users.');
+}
+
+/** "API Management": every user in the admin's scope with a live personal key. */
+export async function listPersonalKeys(actor: Actor): Promise<PersonalKeyRow[]> {
+  assertAdmin(actor);
+  const rows = await listLivePersonalKeys({ scope: organisationScope(actor) });
+  return rows.map((r) => ({
+    user: r.user,
+    organisation: r.organisation,
+    key: toView(r.key),
+    webhooksCount: Number(r.webhooksCount),
+  }));
+}
+
+/** One user's personal key and the webhooks registered on it, for an admin. */
+export async function getUserPersonalKey(actor: Actor, userId: string) {
+  assertAdmin(actor);
+  if (!/^[0-9a-f-]{36}$/i.test(userId)) throw new ApiError('not_found', 'No such user.');
+  const owner = await findUserInOrganisation({ id: userId });
+  const scope = organisationScope(actor);
+  if (!owner || (!scope.all && !scope.organisationIds.includes(owner.organisationId))) {
+    throw new ApiError('not_found', 'No such user.');
+  }
+  const key = await findLivePersonalKey({ userId });
+  return {
+    user: owner,
+    key: key ? toView(key) : null,
+    webhooks: await listWebhooksWithDeliveries(await findPersonalKeyIds({ userId })),
+  };
+}

@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { isAdmin, requireUser } from '@/lib/auth/session';
 import { NavLink } from '@/components/ui/nav-link';
+import { ToastProvider } from '@/components/ui/toast';
 
 /** Every page of the signed-in app: a top bar with the navigation and who is signed in. */
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
@@ -15,6 +16,8 @@ export default async function AppLayout({ children }: { children: React.ReactNod
           </Link>
           <nav aria-label="Main" className="flex items-center gap-1 text-sm">
             {admin && <NavLink href="/admin/api-keys">API keys</NavLink>}
+            {admin && <NavLink href="/admin/security">Security</NavLink>}
+            <NavLink href="/settings/api">API access</NavLink>
           </nav>
           <div className="ml-auto flex items-center gap-3 text-sm">
             <span className="hidden text-right sm:block">
@@ -32,7 +35,9 @@ export default async function AppLayout({ children }: { children: React.ReactNod
           </div>
         </div>
       </header>
-      <main className="mx-auto max-w-7xl px-6 py-8">{children}</main>
+      <main className="mx-auto max-w-7xl px-6 py-8">
+        <ToastProvider>{children}</ToastProvider>
+      </main>
     </div>
   );
 }

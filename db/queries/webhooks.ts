@@ -252,7 +252,13 @@ export async function findWebhookWithKey({
   return row ?? null;
 }
 
-export async function listWebhooksOfKeys({ apiKeyIds, db = defaultDb }: { apiKeyIds: string[]; db?: Executor }) {
+export async function listWebhooksOfKeys({
+  apiKeyIds,
+  db = defaultDb,
+}: {
+  apiKeyIds: string[];
+  db?: Executor;
+}) {
   if (apiKeyIds.length === 0) return [];
   return db
     .select()

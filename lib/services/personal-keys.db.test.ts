@@ -82,7 +82,9 @@ describe('the organisation switch "API access for non-admins"', () => {
       { api_access_for_non_admins: { before: false, after: true } },
     ]);
     expect(events.every((e) => e.actorLabel === world.adminA.user.email)).toBe(true);
-    expect(await getOrganisationSettings(world.adminA.actor, org)).toMatchObject({ apiAccessForNonAdmins: true });
+    expect(await getOrganisationSettings(world.adminA.actor, org)).toMatchObject({
+      apiAccessForNonAdmins: true,
+    });
   });
 
   it('is for the admins of that organisation', async () => {
@@ -150,7 +152,11 @@ describe("a user's own key", () => {
       'personal_key.cleared',
       'personal_key.created',
     ]);
-    expect(events[0]).toMatchObject({ ip: '10.1.1.1', userAgent: 'vitest', actorLabel: world.userA.user.email });
+    expect(events[0]).toMatchObject({
+      ip: '10.1.1.1',
+      userAgent: 'vitest',
+      actorLabel: world.userA.user.email,
+    });
     const text = JSON.stringify(events);
     for (const secret of [created.secret, regenerated.secret, again.secret]) {
       expect(text).not.toContain(secret.slice(9, 41));
@@ -165,7 +171,8 @@ describe("a user's own key", () => {
       createPersonalKey(world.adminA.actor),
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'conflict' });
+    for (const r of results)
+      if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'conflict' });
     const live = await db.select().from(apiKeys).where(eq(apiKeys.userId, world.adminA.user.id));
     expect(live).toHaveLength(1);
   });
@@ -223,7 +230,9 @@ describe('API Management (admins)', () => {
     await expect(listPersonalKeys(world.userA.actor)).rejects.toMatchObject({ code: 'forbidden' });
 
     const detail = await getUserPersonalKey(world.adminA.actor, world.userA.user.id);
-    expect(detail.webhooks.map((h) => [h.entity, h.operation, h.status])).toEqual([['customer', 'updated', 'active']]);
+    expect(detail.webhooks.map((h) => [h.entity, h.operation, h.status])).toEqual([
+      ['customer', 'updated', 'active'],
+    ]);
     await expect(getUserPersonalKey(world.adminB.actor, world.userA.user.id)).rejects.toMatchObject({
       code: 'not_found',
     });
@@ -243,9 +252,11 @@ describe('API Management (admins)', () => {
       { allowPrivate: true },
     );
 
-    await expect(clearPersonalKey(world.adminB.actor, { userId: world.userA.user.id })).rejects.toMatchObject({
-      code: 'not_found',
-    });
+    await expect(clearPersonalKey(world.adminB.actor, { userId: world.userA.user.id })).rejects.toMatchObject(
+      {
+        code: 'not_found',
+      },
+    );
     const other = await createWorld();
     await expect(clearPersonalKey(other.userA.actor, { userId: world.userA.user.id })).rejects.toMatchObject({
       code: 'forbidden',

@@ -157,7 +157,12 @@ export async function regeneratePersonalKey(
     if (!current) throw noKey();
     const [updated] = await tx
       .update(apiKeys)
-      .set({ keyHash: hashKey(secret), ...describeKey(secret), regeneratedAt: new Date(), updatedAt: new Date() })
+      .set({
+        keyHash: hashKey(secret),
+        ...describeKey(secret),
+        regeneratedAt: new Date(),
+        updatedAt: new Date(),
+      })
       .where(eq(apiKeys.id, current.id))
       .returning();
     await recordAudit(tx, {

@@ -161,11 +161,13 @@ describe('delivery to a real receiver', () => {
           signature: h['x-webhook-signature'] as string,
         }),
       ).toBe(true);
-      expect(verifySignature('whsec_wrong', {
-        timestamp: h['x-webhook-timestamp'] as string,
-        body: request.body,
-        signature: h['x-webhook-signature'] as string,
-      })).toBe(false);
+      expect(
+        verifySignature('whsec_wrong', {
+          timestamp: h['x-webhook-timestamp'] as string,
+          body: request.body,
+          signature: h['x-webhook-signature'] as string,
+        }),
+      ).toBe(false);
     }
     const events = receiver.received.map((r) => JSON.parse(r.body));
     expect(events.map((e) => e.data)).toEqual(expect.arrayContaining([first.record, second.record]));
@@ -348,11 +350,20 @@ describe('delivery to a real receiver', () => {
 
 describe('who may subscribe, and to what', () => {
   it('refuses private and loopback receivers unless allowed, and metadata always', async () => {
-    const input = (url: string) => createWebhookSchema.parse({ url, entity: 'customer', operation: 'created' });
-    for (const url of ['http://127.0.0.1:9/x', 'http://localhost:9/x', 'http://10.0.0.1/x', 'http://[::1]/x']) {
+    const input = (url: string) =>
+      createWebhookSchema.parse({ url, entity: 'customer', operation: 'created' });
+    for (const url of [
+      'http://127.0.0.1:9/x',
+      'http://localhost:9/x',
+      'http://10.0.0.1/x',
+      'http://[::1]/x',
+    ]) {
       await expect(
         createWebhook(userKey.actor, w.orgA.id, input(url), undefined, { allowPrivate: false }),
-      ).rejects.toMatchObject({ code: 'validation_failed', fields: { url: [expect.stringContaining('private')] } });
+      ).rejects.toMatchObject({
+        code: 'validation_failed',
+        fields: { url: [expect.stringContaining('private')] },
+      });
     }
     for (const url of ['http://169.254.169.254/latest/meta-data/', 'http://[fe80::1]/', 'http://0.0.0.0/']) {
       await expect(
@@ -437,8 +448,10 @@ describe('who may subscribe, and to what', () => {
     const [hook] = await db.select().from(webhooks).where(eq(webhooks.id, webhook.id));
     expect(hook).toMatchObject({ status: 'disabled', disabledReason: 'key_cleared' });
     expect((await deliveriesOf(webhook.id))[0].status).toBe('cancelled');
-    await expect(setWebhookStatus(world.userA.actor, webhook.id, { status: 'active' })).rejects.toMatchObject({
-      code: 'conflict',
-    });
+    await expect(setWebhookStatus(world.userA.actor, webhook.id, { status: 'active' })).rejects.toMatchObject(
+      {
+        code: 'conflict',
+      },
+    );
   });
 });

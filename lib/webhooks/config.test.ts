@@ -24,7 +24,12 @@ describe('retry backoff', () => {
 describe('webhookConfig', () => {
   it('has safe defaults: private addresses refused, worker on', () => {
     const c = webhookConfig({});
-    expect(c).toMatchObject({ allowPrivate: false, workerEnabled: true, maxAttempts: 15, retryBaseMs: 10_000 });
+    expect(c).toMatchObject({
+      allowPrivate: false,
+      workerEnabled: true,
+      maxAttempts: 15,
+      retryBaseMs: 10_000,
+    });
   });
 
   it('reads the environment and refuses nonsense loudly', () => {

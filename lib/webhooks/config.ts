@@ -1,7 +1,13 @@
 import { z } from 'zod';
 
 const flag = z.enum(['0', '1']).optional();
-const ms = (fallback: number) => z.coerce.number().int().min(0).max(7 * 24 * 3600 * 1000).default(fallback);
+const ms = (fallback: number) =>
+  z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 3600 * 1000)
+    .default(fallback);
 
 const schema = z.object({
   WEBHOOKS_ALLOW_PRIVATE: flag,
@@ -33,7 +39,7 @@ export type WebhookConfig = {
 };
 
 /** Webhook settings from the environment (documented in the README), read when needed. */
-export function webhookConfig(source: NodeJS.ProcessEnv = process.env): WebhookConfig {
+export function webhookConfig(source: Record<string, string | undefined> = process.env): WebhookConfig {
   const raw = Object.fromEntries(Object.keys(schema.shape).map((k) => [k, source[k] || undefined]));
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {

@@ -79,29 +79,41 @@ describe('checkWebhookUrl', () => {
   });
 
   it('allows public hosts, refuses private ones unless allowed, and metadata always', async () => {
-    expect((await checkWebhookUrl('https://public.example/h', { allowPrivate: false, resolve })).ok).toBe(true);
-    expect(await checkWebhookUrl('https://internal.example/h', { allowPrivate: false, resolve })).toMatchObject({
+    expect((await checkWebhookUrl('https://public.example/h', { allowPrivate: false, resolve })).ok).toBe(
+      true,
+    );
+    expect(
+      await checkWebhookUrl('https://internal.example/h', { allowPrivate: false, resolve }),
+    ).toMatchObject({
       ok: false,
       message: expect.stringContaining('private'),
     });
-    expect((await checkWebhookUrl('https://internal.example/h', { allowPrivate: true, resolve })).ok).toBe(true);
+    expect((await checkWebhookUrl('https://internal.example/h', { allowPrivate: true, resolve })).ok).toBe(
+      true,
+    );
     for (const allowPrivate of [false, true]) {
       expect(await checkWebhookUrl('http://metadata.example/', { allowPrivate, resolve })).toMatchObject({
         ok: false,
         message: expect.stringContaining('metadata'),
       });
-      expect((await checkWebhookUrl('http://169.254.169.254/latest/', { allowPrivate, resolve })).ok).toBe(false);
+      expect((await checkWebhookUrl('http://169.254.169.254/latest/', { allowPrivate, resolve })).ok).toBe(
+        false,
+      );
       expect((await checkWebhookUrl('http://[fe80::1]/', { allowPrivate, resolve })).ok).toBe(false);
     }
   });
 
   it('refuses a host if any of its addresses is refused', async () => {
-    expect((await checkWebhookUrl('https://mixed.example/', { allowPrivate: false, resolve })).ok).toBe(false);
+    expect((await checkWebhookUrl('https://mixed.example/', { allowPrivate: false, resolve })).ok).toBe(
+      false,
+    );
   });
 
   it('checks IP literals without DNS, including IPv6 in brackets', async () => {
     const none = dns({});
-    expect((await checkWebhookUrl('http://127.0.0.1:9/', { allowPrivate: false, resolve: none })).ok).toBe(false);
+    expect((await checkWebhookUrl('http://127.0.0.1:9/', { allowPrivate: false, resolve: none })).ok).toBe(
+      false,
+    );
     expect((await checkWebhookUrl('http://[::1]:9/', { allowPrivate: false, resolve: none })).ok).toBe(false);
     expect((await checkWebhookUrl('http://[::1]:9/', { allowPrivate: true, resolve: none })).ok).toBe(true);
     expect((await checkWebhookUrl('http://8.8.8.8/', { allowPrivate: false, resolve: none })).ok).toBe(true);

@@ -1,16 +1,40 @@
 import type { Metadata } from 'next';
-import { requireUser } from '@/lib/auth/session';
+import { toWebhookRows } from '@/components/webhooks/rows';
+import { actorFromUser, isAdmin, requireUser } from '@/lib/auth/session';
+import { getPersonalKeyOverview } from '@/lib/services/personal-keys';
+import { ApiSettingsClient } from './page-client';
 
 export const metadata: Metadata = { title: 'API access' };
 
 export default async function ApiSettingsPage() {
   const user = await requireUser();
+  const overview = await getPersonalKeyOverview(actorFromUser(user));
   return (
-    <div className="space-y-2">
-      <h1 className="text-2xl font-semibold tracking-tight">API access</h1>
-      <p className="text-sm text-slate-500">
-        Signed in as {user.email}. Personal API keys for {user.organisationName} are managed here.
-      </p>
+    <div className="space-y-8">
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight">API access</h1>
+        <p className="mt-1 max-w-3xl text-sm text-slate-500">
+          Your personal API key lets your scripts and automation platforms call the CRM API as you, with what
+          your role allows in {user.organisationName}. Send it as <code className="font-mono">X-API-KEY</code>{' '}
+          or <code className="font-mono">Authorization: Bearer</code>.
+        </p>
+      </div>
+      <ApiSettingsClient
+        admin={isAdmin(user)}
+        organisationName={user.organisationName}
+        allowed={overview.allowed}
+        apiKey={
+          overview.key
+            ? {
+                visibleId: overview.key.visibleId,
+                createdAt: overview.key.createdAt.toISOString(),
+                lastUsedAt: overview.key.lastUsedAt?.toISOString() ?? null,
+                regeneratedAt: overview.key.regeneratedAt?.toISOString() ?? null,
+              }
+            : null
+        }
+        webhooks={toWebhookRows(overview.webhooks)}
+      />
     </div>
   );
 }

@@ -1,0 +1,29 @@
+const TONES = {
+  green: 'bg-emerald-50 text-emerald-700 ring-emerald-600/20',
+  orange: 'bg-amber-50 text-amber-800 ring-amber-600/30',
+  red: 'bg-rose-50 text-rose-700 ring-rose-600/20',
+  grey: 'bg-slate-100 text-slate-600 ring-slate-500/20',
+  dark: 'bg-slate-800 text-white ring-slate-800',
+  indigo: 'bg-indigo-50 text-indigo-700 ring-indigo-600/20',
+} as const;
+
+export type BadgeTone = keyof typeof TONES;
+
+export function Badge({
+  tone,
+  children,
+  title,
+}: {
+  tone: BadgeTone;
+  children: React.ReactNode;
+  title?: string;
+}) {
+  return (
+    <span
+      title={title}
+      className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset ${TONES[tone]}`}
+    >
+      {children}
+    </span>
+  );
+}

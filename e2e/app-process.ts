@@ -45,7 +45,7 @@ export async function createAppDatabase(mode: 'pglite' | 'postgres'): Promise<Ap
   const handle = db.open();
   try {
     await handle.ready;
-    await seedIfEmpty(handle.db, { ...readEnv({}), DEMO_PASSWORD: E2E_PASSWORD });
+    await seedIfEmpty(handle.db, { ...readEnv({} as NodeJS.ProcessEnv), DEMO_PASSWORD: E2E_PASSWORD });
   } finally {
     await handle.close();
   }

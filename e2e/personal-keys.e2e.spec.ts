@@ -59,7 +59,10 @@ test.describe('personal API keys', () => {
       await expect(page.getByText(first.secret)).toHaveCount(0);
       const me = await callApi(request, first.secret);
       expect(me.status).toBe(200);
-      expect(me.body).toMatchObject({ kind: 'personal', permissions: expect.arrayContaining(['customers:read']) });
+      expect(me.body).toMatchObject({
+        kind: 'personal',
+        permissions: expect.arrayContaining(['customers:read']),
+      });
 
       // 4. Regenerate: the old key fails on the very next request, the new one works.
       const second = await mine.regenerate();

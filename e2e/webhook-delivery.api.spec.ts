@@ -3,7 +3,13 @@ import { inArray } from 'drizzle-orm';
 import { webhookDeliveries } from '../db/schema';
 import { verifySignature } from '../lib/webhooks/signing';
 import { WebhookReceiver, type ReceivedWebhook } from '../test/webhook-receiver';
-import { createAppDatabase, insertPersonalKey, startApp, type AppDatabase, type RunningApp } from './app-process';
+import {
+  createAppDatabase,
+  insertPersonalKey,
+  startApp,
+  type AppDatabase,
+  type RunningApp,
+} from './app-process';
 import { DEMO, PORTS } from './config';
 
 /**
@@ -53,7 +59,9 @@ test('one signed delivery per change; a receiver that is down gets it after it i
 
     // Subscribe both receivers to customer.created.
     const subscribe = async (url: string) => {
-      const res = await api.post('/crm/webhooks', { data: { url, entity: 'customer', operation: 'created' } });
+      const res = await api.post('/crm/webhooks', {
+        data: { url, entity: 'customer', operation: 'created' },
+      });
       expect(res.status()).toBe(201);
       return (await res.json()) as { id: string; signing_secret: string };
     };

@@ -34,7 +34,9 @@ export class ApiAccessPage {
   async regenerate() {
     await this.page.getByRole('button', { name: 'Regenerate new key' }).click();
     const confirm = this.page.getByRole('dialog', { name: 'Regenerate your API key?' });
-    await expect(confirm.getByText('Any integration using the old key stops working immediately')).toBeVisible();
+    await expect(
+      confirm.getByText('Any integration using the old key stops working immediately'),
+    ).toBeVisible();
     await confirm.getByRole('button', { name: 'Regenerate key' }).click();
     return this.takeShownKey();
   }

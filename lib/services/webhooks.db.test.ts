@@ -8,6 +8,7 @@ import { verifySignature } from '@/lib/webhooks/signing';
 import { createWorld, setOrganisationApiAccess } from '@/test/fixtures';
 import { WebhookReceiver } from '@/test/webhook-receiver';
 import { createApiKey, updateApiKey } from './api-keys';
+import { contactResource, customerResource } from './crm-resources';
 import type { Actor } from './audit';
 import { emitEntityChange, type EntityChange } from './entity-events';
 import { clearPersonalKey, createPersonalKey } from './personal-keys';
@@ -132,6 +133,30 @@ describe('queueing in the transaction of the change', () => {
     await commitChange();
     expect(await deliveriesOf(personal.webhook.id)).toHaveLength(1);
     expect(await deliveriesOf(integration.webhook.id)).toHaveLength(0);
+  });
+  it('the CRM services queue one delivery per create, update and delete, and none for a failed change', async () => {
+    const created = await subscribe(userKey.actor);
+    const updated = await subscribe(userKey.actor, { operation: 'updated' });
+    const deleted = await subscribe(userKey.actor, { operation: 'deleted' });
+    const contactCreated = await subscribe(userKey.actor, { entity: 'contact' });
+
+    const customer = await customerResource.create(w.adminA.actor, w.orgA.id, { name: 'Initech' });
+    await customerResource.update(w.adminA.actor, w.orgA.id, String(customer.id), { name: 'Initech Ltd' });
+    await customerResource.remove(w.adminA.actor, w.orgA.id, String(customer.id));
+    // A contact pointing at a customer that no longer exists is refused: its change never happened.
+    await expect(
+      contactResource.create(w.adminA.actor, w.orgA.id, { name: 'Peter', customer_id: customer.id }),
+    ).rejects.toBeTruthy();
+
+    expect(await deliveriesOf(created.webhook.id)).toHaveLength(1);
+    expect(await deliveriesOf(updated.webhook.id)).toHaveLength(1);
+    expect(await deliveriesOf(deleted.webhook.id)).toHaveLength(1);
+    expect(await deliveriesOf(contactCreated.webhook.id)).toHaveLength(0);
+    const [update] = await deliveriesOf(updated.webhook.id);
+    expect(JSON.parse(update.body)).toMatchObject({
+      type: 'customer.updated',
+      data: { id: customer.id, name: 'Initech Ltd' },
+    });
   });
 });
 

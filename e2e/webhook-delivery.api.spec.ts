@@ -25,6 +25,7 @@ const RETRY_FAST = {
   WEBHOOKS_RETRY_BASE_MS: '300',
   WEBHOOKS_RETRY_MAX_MS: '1000',
   WEBHOOKS_POLL_MS: '100',
+  WEBHOOKS_TIMEOUT_MS: '2000',
 };
 
 function signed(received: ReceivedWebhook, secret: string): boolean {
@@ -122,6 +123,26 @@ test('one signed delivery per change; a receiver that is down gets it after it i
     expect(down.received.every((r) => signed(r, toDown.signing_secret))).toBe(true);
     expect(down.received.map((r) => JSON.parse(r.body).data.name).sort()).toEqual(['Hooli', 'Initech']);
     expect(down.received.every((r) => Number(r.headers['x-webhook-attempt']) > 1)).toBe(true);
+    // The owner sees the attempts; wait until the app has recorded both successes before stopping it
+    // (stopped mid-delivery, a delivery is sent again after its lease: at least once, by design).
+    const again = await playwright.request.newContext({
+      baseURL: app.baseURL,
+      extraHTTPHeaders: { 'X-API-KEY': key },
+    });
+    await expect
+      .poll(
+        async () => {
+          const res = await again.get(`/crm/webhooks/${toDown.id}/deliveries`);
+          const attempts = (await res.json()).data as { status_code: number | null; error: string | null }[];
+          expect(attempts.some((a) => a.status_code === null && a.error === 'Connection refused.')).toBe(
+            true,
+          );
+          return attempts.filter((a) => a.status_code === 200).length;
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(2);
+    await again.dispose();
 
     await app.stop();
     app = undefined;
@@ -134,6 +155,7 @@ test('one signed delivery per change; a receiver that is down gets it after it i
         .where(inArray(webhookDeliveries.webhookId, [toUp.id, toDown.id]));
       expect(all).toHaveLength(4);
       expect(all.every((d) => d.status === 'delivered')).toBe(true);
+      expect(all.filter((d) => d.webhookId === toUp.id).map((d) => d.attempts)).toEqual([1, 1]);
     } finally {
       await after.close();
     }

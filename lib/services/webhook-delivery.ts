@@ -113,7 +113,8 @@ export type DeliveryOutcome = {
   error: string | null;
 };
 
-const LEASE_MARGIN_MS = 30_000;
+/** How long a claimed delivery stays invisible to other workers: well past the request timeout. */
+const leaseMs = (timeoutMs: number) => 2 * timeoutMs + 5000;
 
 /**
  * Claim the due deliveries and send them. Returns what happened to each; the worker calls this in a
@@ -124,7 +125,7 @@ export async function runDueDeliveries(options: DeliveryOptions = {}): Promise<D
   const now = options.now ?? new Date();
   const claimed = await claimDueDeliveries({
     now,
-    leaseUntil: new Date(now.getTime() + config.timeoutMs + LEASE_MARGIN_MS),
+    leaseUntil: new Date(now.getTime() + leaseMs(config.timeoutMs)),
     limit: options.limit ?? 20,
   });
   if (claimed.length === 0) return [];

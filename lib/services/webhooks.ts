@@ -200,6 +200,16 @@ export async function listWebhooksOfCaller(actor: Actor): Promise<WebhookView[]>
   return (await listWebhooksOfKeys({ apiKeyIds: [actor.keyId] })).map(toWebhookView);
 }
 
+/** The last delivery attempts of one webhook, newest first (GET /crm/webhooks/{id}/deliveries). */
+export async function listWebhookDeliveries(
+  actor: Actor,
+  id: string,
+  limit = 20,
+): Promise<DeliveryAttemptView[]> {
+  await loadForActor(db, actor, id);
+  return (await findRecentAttempts({ webhookIds: [id], perWebhook: limit })).get(id) ?? [];
+}
+
 /** Subscriptions of some keys with their last deliveries, for the pages (callers check who may see). */
 export async function listWebhooksWithDeliveries(apiKeyIds: string[]): Promise<WebhookWithDeliveries[]> {
   const hooks = await listWebhooksOfKeys({ apiKeyIds });

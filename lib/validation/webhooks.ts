@@ -82,3 +82,15 @@ export const webhookEventSchema = z.object({
   data: z.record(z.string(), z.unknown()),
 });
 export type WebhookEvent = z.output<typeof webhookEventSchema>;
+
+/** GET /crm/webhooks/{id}/deliveries: the last attempts, newest first. */
+export const webhookDeliveryAttemptOutputSchema = z.object({
+  delivery_id: z.uuid(),
+  event_type: z.string(),
+  attempt: z.number().int(),
+  attempted_at: z.string(),
+  status_code: z.number().int().nullable(),
+  error: z.string().nullable(),
+  duration_ms: z.number().int(),
+});
+export const webhookDeliveriesOutputSchema = z.object({ data: z.array(webhookDeliveryAttemptOutputSchema) });

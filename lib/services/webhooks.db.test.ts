@@ -13,7 +13,13 @@ import type { Actor } from './audit';
 import { emitEntityChange, type EntityChange } from './entity-events';
 import { clearPersonalKey, createPersonalKey } from './personal-keys';
 import { runDueDeliveries } from './webhook-delivery';
-import { createWebhook, deleteWebhook, listWebhooksOfCaller, setWebhookStatus } from './webhooks';
+import {
+  createWebhook,
+  deleteWebhook,
+  listWebhookDeliveries,
+  listWebhooksOfCaller,
+  setWebhookStatus,
+} from './webhooks';
 import { createApiKeySchema, updateApiKeySchema } from '@/lib/validation/api-keys';
 import { createWebhookSchema } from '@/lib/validation/webhooks';
 
@@ -264,6 +270,16 @@ describe('delivery to a real receiver', () => {
     ]);
     const [hook] = await db.select().from(webhooks).where(eq(webhooks.id, webhook.id));
     expect(hook).toMatchObject({ status: 'active', consecutiveFailures: 0, failingSince: null });
+    // What the owner sees (GET /crm/webhooks/{id}/deliveries): newest first; nobody else sees it.
+    const seen = await listWebhookDeliveries(userKey.actor, webhook.id);
+    expect(seen.map((a) => [a.attempt, a.statusCode])).toEqual([
+      [3, 204],
+      [2, 500],
+      [1, 500],
+    ]);
+    await expect(listWebhookDeliveries(w.adminB.actor, webhook.id)).rejects.toMatchObject({
+      code: 'not_found',
+    });
   });
 
   it('a receiver that is down gets the delivery after it comes back', async () => {

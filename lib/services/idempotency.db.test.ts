@@ -44,20 +44,24 @@ describe('idempotent creates on a real database', () => {
     await expect(runIdempotent({ caller: 'key:d', key: 'k-3', fingerprint: 'f' }, failing)).rejects.toThrow(
       'boom',
     );
+    // The first request holds the key until the second has been answered: no timing assumptions.
     let runs = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
     const slow = async () => {
       runs += 1;
-      await new Promise((r) => setTimeout(r, 50));
+      await gate;
       return { status: 201, body: { n: runs } };
     };
-    const results = await Promise.allSettled([
-      runIdempotent({ caller: 'key:d', key: 'k-3', fingerprint: 'f' }, slow),
-      runIdempotent({ caller: 'key:d', key: 'k-3', fingerprint: 'f' }, slow),
-    ]);
+    const first = runIdempotent({ caller: 'key:d', key: 'k-3', fingerprint: 'f' }, slow);
+    while (runs === 0) await new Promise((r) => setTimeout(r, 5));
+    const second = await runIdempotent({ caller: 'key:d', key: 'k-3', fingerprint: 'f' }, slow).catch(
+      (e: unknown) => e,
+    );
+    release();
+    await expect(first).resolves.toMatchObject({ status: 201 });
     expect(runs).toBe(1);
-    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
-    expect(rejected.reason).toMatchObject({ code: 'conflict' });
+    expect(second).toMatchObject({ code: 'conflict' });
   });
 
   it('refuses unprintable or overlong keys', async () => {

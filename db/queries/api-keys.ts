@@ -41,6 +41,15 @@ function statusCondition(status: ListApiKeysInput['status'], now: Date): SQL | u
           and(isNull(apiKeys.lastUsedAt), lte(apiKeys.createdAt, monthAgo)),
         ),
       );
+    case 'current':
+      // Still in service: active (expiring or not) or temporarily disabled.
+      return or(eq(apiKeys.status, 'disabled'), and(eq(apiKeys.status, 'active'), notExpired));
+    case 'ended':
+      // Kept for audit: revoked, or past their expiry date.
+      return or(
+        eq(apiKeys.status, 'revoked'),
+        and(eq(apiKeys.status, 'active'), lte(apiKeys.expiresAt, now)),
+      );
     default:
       return undefined;
   }

@@ -9,6 +9,8 @@ import {
   listApiKeys as listApiKeysQuery,
   summariseApiKeys,
 } from '@/db/queries/api-keys';
+import { listAuditEventsForTarget } from '@/db/queries/audit';
+import { listOrganisations } from '@/db/queries/organisations';
 import { uniqueViolation } from '@/db/rows';
 import { ApiError } from '@/lib/api/errors';
 import { describeKey, generateKey, hashKey, visibleIdentifier } from '@/lib/keys/format';
@@ -248,6 +250,46 @@ export async function listApiKeys(actor: Actor, filter: ListApiKeysInput) {
 export async function getApiKeySummary(actor: Actor) {
   assertCanManageKeys(actor, 'read');
   return summariseApiKeys({ scope: organisationScope(actor) });
+}
+
+/**
+ * The organisations the actor may pick as a key's allowed tenants: every organisation for a
+ * superadmin, their own for an admin. (The service checks the choice again on create and update.)
+ */
+export async function listGrantableTenants(actor: Actor): Promise<{ id: string; name: string }[]> {
+  assertCanManageKeys(actor, 'read');
+  return listOrganisations({ scope: organisationScope(actor) });
+}
+
+export type ApiKeyAuditEvent = {
+  id: number;
+  occurredAt: Date;
+  action: string;
+  actorType: string;
+  actorLabel: string;
+  ip: string | null;
+  userAgent: string | null;
+  changes: Record<string, { before: unknown; after: unknown }> | null;
+};
+
+/** A key's audit trail, newest first. The key must be visible to the actor. */
+export async function listApiKeyAuditTrail(
+  actor: Actor,
+  id: string,
+  limit = 100,
+): Promise<ApiKeyAuditEvent[]> {
+  await getApiKey(actor, id);
+  const rows = await listAuditEventsForTarget({ targetType: 'api_key', targetId: id, limit });
+  return rows.map((r) => ({
+    id: r.id,
+    occurredAt: r.occurredAt,
+    action: r.action,
+    actorType: r.actorType,
+    actorLabel: r.actorLabel,
+    ip: r.ip,
+    userAgent: r.userAgent,
+    changes: r.changes ?? null,
+  }));
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -9,6 +9,9 @@ export const API_KEY_STATUS_FILTERS = [
   'disabled',
   'revoked',
   'unused',
+  // Groups for the admin pages' tabs: keys still in service, and keys kept for audit.
+  'current',
+  'ended',
 ] as const;
 export type ApiKeyStatusFilter = (typeof API_KEY_STATUS_FILTERS)[number];
 export const API_KEY_SORTS = ['name', 'created', 'expires', 'created_by', 'last_used'] as const;

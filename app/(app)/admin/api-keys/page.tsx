@@ -1,46 +1,81 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { actorFromUser, requireAdmin } from '@/lib/auth/session';
-import { listApiKeys } from '@/lib/services/api-keys';
-import { listApiKeysSchema } from '@/lib/validation/api-keys';
+import { getApiKeySummary, listApiKeys, listGrantableTenants } from '@/lib/services/api-keys';
+import type { ApiKeyStatusFilter } from '@/lib/validation/api-keys';
+import { LIST_DEFAULTS, listHref, readListParams } from './list-params';
+import { ApiKeysPageClient } from './page-client';
 
 export const metadata: Metadata = { title: 'API keys' };
 
-export default async function ApiKeysPage() {
+export default async function ApiKeysPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const user = await requireAdmin();
-  const { keys, total } = await listApiKeys(actorFromUser(user), listApiKeysSchema.parse({}));
+  const actor = actorFromUser(user);
+  const filter = readListParams(await searchParams);
+  const [list, summary, organisations] = await Promise.all([
+    listApiKeys(actor, filter),
+    getApiKeySummary(actor),
+    listGrantableTenants(actor),
+  ]);
+
+  const widgets: { label: string; value: number; status: ApiKeyStatusFilter; tone: string; hint?: string }[] =
+    [
+      { label: 'Total', value: summary.total, status: 'all', tone: 'text-slate-900' },
+      { label: 'Active', value: summary.active, status: 'active', tone: 'text-emerald-700' },
+      {
+        label: 'Expiring soon',
+        value: summary.expiringSoon,
+        status: 'expiring_soon',
+        tone: 'text-amber-700',
+        hint: 'within 30 days',
+      },
+      { label: 'Expired', value: summary.expired, status: 'expired', tone: 'text-rose-700' },
+      { label: 'Revoked', value: summary.revoked, status: 'revoked', tone: 'text-slate-700' },
+    ];
+
   return (
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">API keys</h1>
-        <p className="mt-1 text-sm text-slate-500">Keys that integrations use to call the CRM API.</p>
+        <p className="mt-1 text-sm text-slate-500">
+          Keys that integrations use to call the CRM API
+          {user.role === 'superadmin' ? ', across every organisation.' : ` for ${user.organisationName}.`}
+        </p>
       </div>
-      <div className="overflow-hidden rounded-xl border border-slate-200 bg-white">
-        <table className="min-w-full divide-y divide-slate-200 text-sm">
-          <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
-            <tr>
-              <th className="px-4 py-3">Name</th>
-              <th className="px-4 py-3">Key</th>
-              <th className="px-4 py-3">Status</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {keys.map((key) => (
-              <tr key={key.id}>
-                <td className="px-4 py-3 font-medium">{key.name}</td>
-                <td className="px-4 py-3 font-mono text-xs">{key.visibleId}</td>
-                <td className="px-4 py-3">{key.displayStatus}</td>
-              </tr>
-            ))}
-            {total === 0 && (
-              <tr>
-                <td colSpan={3} className="px-4 py-10 text-center text-slate-500">
-                  No API keys yet.
-                </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      </div>
+      <section aria-label="Summary" className="grid grid-cols-2 gap-3 sm:grid-cols-5">
+        {widgets.map((w) => (
+          <Link
+            key={w.label}
+            href={listHref({ ...LIST_DEFAULTS, status: w.status })}
+            data-testid={`summary-${w.status}`}
+            aria-current={filter.status === w.status ? 'true' : undefined}
+            className="rounded-xl border border-slate-200 bg-white px-4 py-3 shadow-sm hover:border-indigo-300 aria-[current=true]:border-indigo-400 aria-[current=true]:ring-1 aria-[current=true]:ring-indigo-200"
+          >
+            <span className="block text-xs font-medium tracking-wide text-slate-500 uppercase">
+              {w.label}
+            </span>
+            <span className={`mt-1 block text-2xl font-semibold tabular-nums ${w.tone}`}>{w.value}</span>
+            {w.hint && <span className="block text-xs text-slate-400">{w.hint}</span>}
+          </Link>
+        ))}
+      </section>
+      <ApiKeysPageClient
+        keys={list.keys}
+        total={list.total}
+        pages={list.pages}
+        filter={filter}
+        endedCount={summary.expired + summary.revoked}
+        tenantChoices={{
+          organisations,
+          canChooseAll: user.role === 'superadmin',
+          ownOrganisationId: user.organisationId,
+        }}
+        showOrganisation={user.role === 'superadmin'}
+      />
     </div>
   );
 }

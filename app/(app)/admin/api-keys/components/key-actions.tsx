@@ -1,0 +1,236 @@
+'use client';
+
+import { startTransition, useActionState, useCallback, useState, useTransition } from 'react';
+import { Button } from '@/components/ui/button';
+import { Dialog } from '@/components/ui/dialog';
+import { useToast } from '@/components/ui/toast';
+import type { ApiKeyView } from '@/lib/services/api-keys';
+import {
+  deleteApiKeyAction,
+  regenerateApiKeyAction,
+  revokeApiKeyAction,
+  setApiKeyEnabledAction,
+  updateApiKeyAction,
+  type KeyActionState,
+} from '../actions';
+import { ApiKeyForm, type TenantChoices } from './api-key-form';
+import { SecretReveal } from './secret-reveal';
+
+type Open = null | 'edit' | 'regenerate' | 'disable' | 'revoke' | 'delete';
+
+/** Edit, Regenerate, Disable / Enable, Revoke and Delete for one key, each behind its dialog. */
+export function KeyActions({
+  apiKey,
+  tenantChoices,
+  onDeleted,
+  size = 'sm',
+}: {
+  apiKey: ApiKeyView;
+  tenantChoices: TenantChoices;
+  onDeleted?: () => void;
+  size?: 'sm' | 'md';
+}) {
+  const [open, setOpen] = useState<Open>(null);
+  const close = useCallback(() => setOpen(null), []);
+  const revoked = apiKey.status === 'revoked';
+  const disabled = apiKey.status === 'disabled';
+  const [enabling, startEnabling] = useTransition();
+  const toast = useToast();
+
+  function enable() {
+    startEnabling(async () => {
+      const result = await setApiKeyEnabledAction(apiKey.id, true);
+      if (result.status === 'success') toast.success(result.message ?? 'Enabled.');
+      else toast.error(result.message ?? 'Could not enable the key.');
+    });
+  }
+
+  return (
+    <div className="flex flex-wrap justify-end gap-1">
+      {!revoked && (
+        <Button variant="secondary" size={size} onClick={() => setOpen('edit')}>
+          Edit
+        </Button>
+      )}
+      {!revoked && (
+        <Button variant="secondary" size={size} onClick={() => setOpen('regenerate')}>
+          Regenerate
+        </Button>
+      )}
+      {!revoked &&
+        (disabled ? (
+          <Button variant="secondary" size={size} onClick={enable} disabled={enabling}>
+            {enabling ? 'Enabling…' : 'Enable'}
+          </Button>
+        ) : (
+          <Button variant="secondary" size={size} onClick={() => setOpen('disable')}>
+            Disable
+          </Button>
+        ))}
+      {!revoked && (
+        <Button variant="secondary" size={size} onClick={() => setOpen('revoke')} className="text-rose-700">
+          Revoke
+        </Button>
+      )}
+      <Button variant="secondary" size={size} onClick={() => setOpen('delete')} className="text-rose-700">
+        Delete
+      </Button>
+
+      {open === 'edit' && (
+        <Dialog
+          title={`Edit "${apiKey.name}"`}
+          description="The key itself, its creation date and its creator stay as they are."
+          onClose={close}
+          size="lg"
+        >
+          <ApiKeyForm
+            mode="edit"
+            action={updateApiKeyAction.bind(null, apiKey.id)}
+            initial={{
+              name: apiKey.name,
+              description: apiKey.description,
+              expiresAt: apiKey.expiresAt,
+              permissions: apiKey.permissions,
+              tenants: apiKey.allTenants ? 'all' : apiKey.tenants.map((t) => t.id),
+            }}
+            tenantChoices={tenantChoices}
+            onClose={close}
+          />
+        </Dialog>
+      )}
+      {open === 'regenerate' && (
+        <ConfirmAction
+          title={`Regenerate "${apiKey.name}"?`}
+          confirmLabel="Regenerate key"
+          action={regenerateApiKeyAction.bind(null, apiKey.id)}
+          onClose={close}
+          showsSecret
+        >
+          <p>
+            A new secret replaces <span className="font-mono">{apiKey.visibleId}</span>.{' '}
+            <strong>The old key stops working at once</strong>: every integration using it fails until it gets
+            the new one. Name, description, permissions and tenants stay the same.
+          </p>
+        </ConfirmAction>
+      )}
+      {open === 'disable' && (
+        <ConfirmAction
+          title={`Disable "${apiKey.name}"?`}
+          confirmLabel="Disable key"
+          action={setApiKeyEnabledAction.bind(null, apiKey.id, false)}
+          onClose={close}
+        >
+          <p>
+            Requests with this key are refused (401) until you enable it again. Integrations using it stop
+            working in the meantime.
+          </p>
+        </ConfirmAction>
+      )}
+      {open === 'revoke' && (
+        <ConfirmAction
+          title={`Revoke "${apiKey.name}"?`}
+          confirmLabel="Revoke key"
+          action={revokeApiKeyAction.bind(null, apiKey.id)}
+          onClose={close}
+        >
+          <p>
+            <strong>Revoking is permanent.</strong> The key stops working at once and can never be
+            re-activated. It stays listed under Revoked / Expired for audit.
+          </p>
+        </ConfirmAction>
+      )}
+      {open === 'delete' &&
+        (apiKey.protected ? (
+          <Dialog title={`"${apiKey.name}" is protected`} onClose={close}>
+            <p className="text-sm text-slate-700">
+              This key is protected and cannot be deleted. You can still disable or revoke it.
+            </p>
+            <div className="mt-5 flex justify-end">
+              <Button variant="secondary" onClick={close}>
+                Close
+              </Button>
+            </div>
+          </Dialog>
+        ) : (
+          <ConfirmAction
+            title={`Delete "${apiKey.name}"?`}
+            confirmLabel="Delete key"
+            action={deleteApiKeyAction.bind(null, apiKey.id, onDeleted ? 'detail' : 'list')}
+            onClose={close}
+            onSuccess={onDeleted}
+          >
+            <p>
+              The key is removed {revoked ? '' : 'and stops working at once'}. Its audit trail is kept. This
+              cannot be undone.
+            </p>
+          </ConfirmAction>
+        ))}
+    </div>
+  );
+}
+
+/** A confirmation dialog around one server action; regenerate shows the new secret in it, once. */
+function ConfirmAction({
+  title,
+  confirmLabel,
+  action,
+  onClose,
+  onSuccess,
+  showsSecret,
+  children,
+}: {
+  title: string;
+  confirmLabel: string;
+  action: (prev: KeyActionState) => Promise<KeyActionState>;
+  onClose: () => void;
+  onSuccess?: () => void;
+  showsSecret?: boolean;
+  children: React.ReactNode;
+}) {
+  const toast = useToast();
+  // Toasts and closing happen here, not in an effect: a revoked or deleted key may leave the list
+  // (and this dialog with it) in the same render that delivers the result.
+  const [state, dispatch, pending] = useActionState(
+    async (prev: KeyActionState) => {
+      const result = await action(prev);
+      if (result.status === 'success') {
+        toast.success(result.message ?? 'Done.');
+        if (!showsSecret) {
+          onClose();
+          onSuccess?.();
+        }
+      } else {
+        toast.error(result.message ?? 'Something went wrong.');
+      }
+      return result;
+    },
+    { status: 'idle' } as KeyActionState,
+  );
+
+  if (showsSecret && state.status === 'success' && state.secret && state.key) {
+    return (
+      <Dialog title="New key generated" onClose={onClose}>
+        <SecretReveal secret={state.secret} visibleId={state.key.visibleId} onDone={onClose} />
+      </Dialog>
+    );
+  }
+
+  return (
+    <Dialog title={title} onClose={onClose}>
+      <div className="space-y-3 text-sm text-slate-700">{children}</div>
+      {state.status === 'error' && state.message && (
+        <p role="alert" className="mt-3 rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-700">
+          {state.message}
+        </p>
+      )}
+      <div className="mt-5 flex justify-end gap-2">
+        <Button variant="secondary" onClick={onClose}>
+          Cancel
+        </Button>
+        <Button variant="danger" disabled={pending} onClick={() => startTransition(() => dispatch())}>
+          {pending ? 'Working…' : confirmLabel}
+        </Button>
+      </div>
+    </Dialog>
+  );
+}

@@ -1,0 +1,56 @@
+import type { FieldErrors } from '@/lib/api/errors';
+
+/**
+ * The admin pages' key form, read from FormData into the plain object the zod schemas of
+ * lib/validation/api-keys.ts validate. Only known fields are read, so a tampered form meets the
+ * same rules as the HTTP API (the schemas are strict, and the service checks tenants and scope).
+ *
+ * Fields: name, description, expiry_date ("YYYY-MM-DD", empty = no expiry), permissions (repeated),
+ * tenants_mode ("all" | "list") with tenants (repeated organisation ids), organisation_id (create,
+ * superadmins). On edit, expiry_date_initial carries the date the form was opened with: an
+ * unchanged date is not sent, so saving a key whose expiry already passed does not fail.
+ */
+export function readApiKeyForm(formData: FormData, mode: 'create' | 'update'): Record<string, unknown> {
+  const text = (name: string) => {
+    const value = formData.get(name);
+    return typeof value === 'string' ? value : undefined;
+  };
+  const list = (name: string) =>
+    formData.getAll(name).filter((v): v is string => typeof v === 'string' && v !== '');
+
+  const input: Record<string, unknown> = {
+    name: text('name') ?? '',
+    description: text('description') ?? '',
+    permissions: list('permissions'),
+    tenants: text('tenants_mode') === 'all' ? 'all' : list('tenants'),
+  };
+  const expiry = (text('expiry_date') ?? '').trim();
+  const initial = text('expiry_date_initial');
+  if (!(mode === 'update' && initial !== undefined && initial === expiry)) {
+    input.expiry_date = expiry === '' ? null : expiry;
+  }
+  if (mode === 'create') {
+    const organisationId = text('organisation_id');
+    if (organisationId) input.organisation_id = organisationId;
+  }
+  return input;
+}
+
+/** Field errors keyed by the form's top-level field ("tenants.0" → "tenants"); the root becomes "_". */
+export function formFieldErrors(fields: FieldErrors | undefined): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [path, messages] of Object.entries(fields ?? {})) {
+    const field = path.split('.')[0] || '_';
+    const list = (out[field] ??= []);
+    for (const m of messages) if (!list.includes(m)) list.push(m);
+  }
+  return out;
+}
+
+/**
+ * The last day (UTC, "YYYY-MM-DD") a key works: a date chosen in the form is stored as the end of
+ * that day (the next midnight), so the day shown is the one the admin picked.
+ */
+export function expiryDateInputValue(expiresAt: Date | null): string {
+  return expiresAt ? new Date(expiresAt.getTime() - 1).toISOString().slice(0, 10) : '';
+}

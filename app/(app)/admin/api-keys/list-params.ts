@@ -35,8 +35,11 @@ export function readListParams(params: Params): ListApiKeysInput {
 export function listHref(filter: ListApiKeysInput, patch: Partial<ListApiKeysInput> = {}): string {
   const next = { ...filter, ...patch };
   const search = new URLSearchParams();
+  // Sort and order go together, so a sorted view always says which way.
+  const sorted = next.sort !== LIST_DEFAULTS.sort || next.order !== LIST_DEFAULTS.order;
   for (const key of Object.keys(LIST_DEFAULTS) as (keyof typeof LIST_DEFAULTS)[]) {
-    if (String(next[key]) !== String(LIST_DEFAULTS[key])) search.set(key, String(next[key]));
+    const keep = (key === 'sort' || key === 'order') && sorted;
+    if (keep || String(next[key]) !== String(LIST_DEFAULTS[key])) search.set(key, String(next[key]));
   }
   const query = search.toString();
   return query ? `/admin/api-keys?${query}` : '/admin/api-keys';

@@ -1,6 +1,8 @@
 import type { APIRequestContext } from '@playwright/test';
+import { DEMO, E2E_PASSWORD } from './config';
 import { expect, test } from './fixtures';
 import { ApiKeysPage, daysFromNow, uniqueName } from './pages/api-keys-page';
+import { LoginPage } from './pages/login-page';
 
 /** What the HTTP API says about a key right now: status and error code of GET /crm/me. */
 async function callMe(request: APIRequestContext, key: string) {
@@ -305,10 +307,7 @@ test.describe('admin API key pages', () => {
     await expect(page.getByRole('button', { name: 'Enable', exact: true })).toHaveCount(0);
   });
 
-  test('delete removes the key; its audit trail stays out of sight but the key is gone', async ({
-    page,
-    signInAs,
-  }) => {
+  test('delete, from the detail page, removes the key and it stops working', async ({ page, signInAs }) => {
     await signInAs('admin');
     const keys = new ApiKeysPage(page);
     const name = uniqueName('Delete');
@@ -325,6 +324,69 @@ test.describe('admin API key pages', () => {
     expect(await callMe(page.request, secret)).toMatchObject({ status: 401, code: 'key_invalid' });
     const gone = await page.goto(detailUrl);
     expect(gone?.status()).toBe(404);
+  });
+
+  test('two admins regenerating at once leave exactly one valid secret', async ({
+    page,
+    signInAs,
+    browser,
+  }) => {
+    await signInAs('admin');
+    const keys = new ApiKeysPage(page);
+    const name = uniqueName('Race');
+    await keys.createKey({ name });
+    // A second admin session, in its own browser context, on the same list.
+    const other = await browser.newContext({ baseURL: test.info().project.use.baseURL });
+    const page2 = await other.newPage();
+    await new LoginPage(page2).goto();
+    await new LoginPage(page2).signIn(DEMO.admin, E2E_PASSWORD);
+    await expect(page2).not.toHaveURL(/\/login/);
+    const keys2 = new ApiKeysPage(page2);
+    await keys2.goto(`?q=${encodeURIComponent(name)}`);
+
+    // Both open "Regenerate" and confirm at the same moment.
+    await keys.rowAction(name, 'Regenerate');
+    await keys2.rowAction(name, 'Regenerate');
+    await Promise.all([keys.confirm('Regenerate key'), keys2.confirm('Regenerate key')]);
+    const [a, b] = await Promise.all([keys.readShownSecret(), keys2.readShownSecret()]);
+    expect(a).not.toBe(b);
+    const statuses = [(await callMe(page.request, a)).status, (await callMe(page.request, b)).status].sort();
+    expect(statuses).toEqual([200, 401]);
+    await keys.dialog.getByRole('button', { name: 'Done' }).click();
+    await keys2.dialog.getByRole('button', { name: 'Done' }).click();
+    // The row on both pages shows the one secret that works.
+    const survivor = (await callMe(page.request, a)).status === 200 ? a : b;
+    await expect(keys.row(name)).toContainText(`sk_live_…${survivor.slice(-4)}`);
+    await page2.reload();
+    await expect(keys2.row(name)).toContainText(`sk_live_…${survivor.slice(-4)}`);
+    await other.close();
+  });
+
+  test('a stale page cannot re-enable a key revoked meanwhile', async ({ page, signInAs, browser }) => {
+    await signInAs('admin');
+    const keys = new ApiKeysPage(page);
+    const name = uniqueName('Stale');
+    const secret = await keys.createKey({ name });
+    await keys.rowAction(name, 'Disable');
+    await keys.confirm('Disable key');
+    await expect(keys.row(name).getByRole('button', { name: 'Enable', exact: true })).toBeVisible();
+
+    // Another admin revokes it while this page still offers "Enable".
+    const other = await browser.newContext({ baseURL: test.info().project.use.baseURL });
+    const page2 = await other.newPage();
+    await new LoginPage(page2).goto();
+    await new LoginPage(page2).signIn(DEMO.admin, E2E_PASSWORD);
+    await expect(page2).not.toHaveURL(/\/login/);
+    const keys2 = new ApiKeysPage(page2);
+    await keys2.goto(`?q=${encodeURIComponent(name)}`);
+    await keys2.rowAction(name, 'Revoke');
+    await keys2.confirm('Revoke key');
+    await expect(keys2.toast(`API key "${name}" revoked.`)).toBeVisible();
+    await other.close();
+
+    await keys.rowAction(name, 'Enable');
+    await expect(keys.toast('A revoked key cannot be changed or re-activated.')).toBeVisible();
+    expect(await callMe(page.request, secret)).toMatchObject({ status: 401, code: 'key_revoked' });
   });
 
   test('a user is refused the pages (403) and sees no link to them', async ({ page, signInAs }) => {

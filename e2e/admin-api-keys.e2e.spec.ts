@@ -404,7 +404,11 @@ test.describe('admin API key pages', () => {
     }
   });
 
-  test('a superadmin may give a key "All tenants", marked to use sparingly', async ({ page, signInAs }) => {
+  test('a superadmin may give a key "All tenants", marked to use sparingly', async ({
+    page,
+    signInAs,
+    browser,
+  }) => {
     await signInAs('superadmin');
     const keys = new ApiKeysPage(page);
     await keys.goto();
@@ -417,6 +421,25 @@ test.describe('admin API key pages', () => {
     const secret = await keys.readShownSecret();
     await keys.dialog.getByRole('button', { name: 'Done' }).click();
     await expect(keys.row(name)).toContainText('All tenants');
+    expect((await callMe(page.request, secret)).body).toMatchObject({ tenants: 'all' });
+
+    // An admin of the organisation can edit the key, but not its tenants: they stay "all".
+    const other = await browser.newContext({ baseURL: test.info().project.use.baseURL });
+    const page2 = await other.newPage();
+    await new LoginPage(page2).goto();
+    await new LoginPage(page2).signIn(DEMO.admin, E2E_PASSWORD);
+    await expect(page2).not.toHaveURL(/\/login/);
+    const admin = new ApiKeysPage(page2);
+    await admin.goto(`?q=${encodeURIComponent(name)}`);
+    await admin.rowAction(name, 'Edit');
+    await expect(
+      admin.dialog.getByText('Only a superadmin can change the tenants of this key'),
+    ).toBeVisible();
+    await admin.fillForm({ description: 'Edited by the admin' });
+    await admin.dialog.getByRole('button', { name: 'Save changes' }).click();
+    await expect(admin.toast(`API key "${name}" saved.`)).toBeVisible();
+    await expect(admin.row(name)).toContainText('All tenants');
+    await other.close();
     expect((await callMe(page.request, secret)).body).toMatchObject({ tenants: 'all' });
   });
 });

@@ -109,11 +109,24 @@ describe('the admin key form against the API schemas', () => {
     expect(parsed).toMatchObject({ tenants: 'all', expiry_date: null, organisation_id: ORG });
   });
 
+  it('on edit, leaves the tenants alone when the form does not offer them', () => {
+    const input = readApiKeyForm(
+      form([
+        ['name', 'x'],
+        ['permissions', 'leads:read'],
+      ]),
+      'update',
+    );
+    expect('tenants' in input).toBe(false);
+    expect(updateApiKeySchema.parse(input).tenants).toBeUndefined();
+  });
+
   it('ignores fields the form does not know, and organisation_id on edit', () => {
     const input = readApiKeyForm(
       form([
         ['name', 'x'],
         ['permissions', 'leads:read'],
+        ['tenants_mode', 'list'],
         ['tenants', ORG],
         ['key_hash', 'abc'],
         ['status', 'active'],

@@ -7,7 +7,7 @@ import type { FieldErrors } from '@/lib/api/errors';
  *
  * Fields: name, description, expiry_date ("YYYY-MM-DD", empty = no expiry), permissions (repeated),
  * tenants_mode ("all" | "list") with tenants (repeated organisation ids), organisation_id (create,
- * superadmins). On edit, expiry_date_initial carries the date the form was opened with: an
+ * superadmins). On edit, a form without tenants_mode leaves the tenants as they are, and expiry_date_initial carries the date the form was opened with: an
  * unchanged date is not sent, so saving a key whose expiry already passed does not fail.
  */
 export function readApiKeyForm(formData: FormData, mode: 'create' | 'update'): Record<string, unknown> {
@@ -22,8 +22,13 @@ export function readApiKeyForm(formData: FormData, mode: 'create' | 'update'): R
     name: text('name') ?? '',
     description: text('description') ?? '',
     permissions: list('permissions'),
-    tenants: text('tenants_mode') === 'all' ? 'all' : list('tenants'),
   };
+  // An edit form without tenants_mode leaves the tenants alone (an admin editing an "all tenants"
+  // key a superadmin made); a create form always says which tenants.
+  const tenantsMode = text('tenants_mode');
+  if (mode === 'create' || tenantsMode !== undefined) {
+    input.tenants = tenantsMode === 'all' ? 'all' : list('tenants');
+  }
   const expiry = (text('expiry_date') ?? '').trim();
   const initial = text('expiry_date_initial');
   if (!(mode === 'update' && initial !== undefined && initial === expiry)) {

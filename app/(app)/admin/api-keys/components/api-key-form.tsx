@@ -190,6 +190,7 @@ export function ApiKeyForm({
         organisations={tenantChoices.organisations}
         canChooseAll={tenantChoices.canChooseAll}
         defaultValue={initial?.tenants ?? [tenantChoices.ownOrganisationId]}
+        locked={mode === 'edit' && initial?.tenants === 'all' && !tenantChoices.canChooseAll}
         errors={errors.tenants}
       />
       <FieldError id={`${id}-root-error`} errors={errors._} />

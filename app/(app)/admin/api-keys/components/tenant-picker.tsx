@@ -13,7 +13,10 @@ export function TenantPicker({
   defaultValue,
   errors,
   idPrefix,
+  locked = false,
 }: {
+  /** An "all tenants" key edited by an admin: shown, not editable, and not sent. */
+  locked?: boolean;
   organisations: { id: string; name: string }[];
   canChooseAll: boolean;
   defaultValue: 'all' | string[];
@@ -23,6 +26,16 @@ export function TenantPicker({
   const [mode, setMode] = useState<'all' | 'list'>(defaultValue === 'all' && canChooseAll ? 'all' : 'list');
   const selected = defaultValue === 'all' ? [] : defaultValue;
   const errorId = `${idPrefix}-tenants-error`;
+  if (locked) {
+    return (
+      <fieldset>
+        <legend className="text-sm font-medium text-slate-700">Allowed tenants</legend>
+        <p className="mt-1 rounded-md bg-amber-50 px-3 py-2 text-xs text-amber-900">
+          All tenants. Only a superadmin can change the tenants of this key; saving keeps them as they are.
+        </p>
+      </fieldset>
+    );
+  }
   return (
     <fieldset
       aria-describedby={errors?.length ? errorId : undefined}

@@ -299,9 +299,7 @@ test.describe('admin API key pages', () => {
     await expect(page).toHaveURL(/status=ended/);
     const row = keys.row(name);
     await expect(row).toContainText('Revoked');
-    for (const action of ['Enable', 'Disable', 'Edit', 'Regenerate', 'Revoke']) {
-      await expect(row.getByRole('button', { name: action, exact: true })).toHaveCount(0);
-    }
+    expect(await keys.rowActions(name)).toEqual(['Delete']);
     await row.getByRole('link', { name }).click();
     await expect(page.getByTestId('audit-row').first()).toContainText('Revoked');
     await expect(page.getByRole('button', { name: 'Enable', exact: true })).toHaveCount(0);
@@ -369,7 +367,7 @@ test.describe('admin API key pages', () => {
     const secret = await keys.createKey({ name });
     await keys.rowAction(name, 'Disable');
     await keys.confirm('Disable key');
-    await expect(keys.row(name).getByRole('button', { name: 'Enable', exact: true })).toBeVisible();
+    expect(await keys.rowActions(name)).toContain('Enable');
 
     // Another admin revokes it while this page still offers "Enable".
     const other = await browser.newContext({ baseURL: test.info().project.use.baseURL });

@@ -83,8 +83,17 @@ export class ApiKeysPage {
     return secret;
   }
 
+  /** The actions a row's "Actions" menu offers. */
+  async rowActions(name: string): Promise<string[]> {
+    await this.row(name).getByRole('button', { name: 'Actions' }).click();
+    const items = await this.page.getByRole('menu').getByRole('menuitem').allTextContents();
+    await this.page.keyboard.press('Escape');
+    return items;
+  }
+
   async rowAction(name: string, action: 'Edit' | 'Regenerate' | 'Disable' | 'Enable' | 'Revoke' | 'Delete') {
-    await this.row(name).getByRole('button', { name: action, exact: true }).click();
+    await this.row(name).getByRole('button', { name: 'Actions' }).click();
+    await this.page.getByRole('menu').getByRole('menuitem', { name: action, exact: true }).click();
   }
 
   async confirm(label: string) {

@@ -18,7 +18,7 @@ export function KeyDetailActions({
     <KeyActions
       apiKey={apiKey}
       tenantChoices={tenantChoices}
-      size="md"
+      layout="buttons"
       onDeleted={() => router.push('/admin/api-keys')}
     />
   );

@@ -22,9 +22,12 @@ const ACTION_LABELS: Record<string, string> = {
   'key.deleted': 'Deleted',
 };
 
-function show(value: unknown): string {
+/** A before/after value for people: organisation ids become their names where known. */
+function show(value: unknown, names: Map<string, string>): string {
   if (value === null || value === undefined || value === '') return '—';
-  if (Array.isArray(value)) return value.length ? value.join(', ') : '—';
+  if (value === 'all') return 'all tenants';
+  if (Array.isArray(value))
+    return value.length ? value.map((v) => names.get(String(v)) ?? String(v)).join(', ') : '—';
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }
@@ -44,6 +47,15 @@ export default async function ApiKeyDetailPage({ params }: { params: Promise<{ i
     listApiKeyAuditTrail(actor, id),
     listGrantableTenants(actor),
   ]);
+
+  const names = new Map<string, string>([
+    ...organisations.map((o) => [o.id, o.name] as [string, string]),
+    ...key.tenants.map((t) => [t.id, t.name] as [string, string]),
+  ]);
+  const changesOf = (changes: Record<string, { before: unknown; after: unknown }>) =>
+    Object.entries(changes)
+      .map(([field, c]) => ({ field, before: show(c.before, names), after: show(c.after, names) }))
+      .filter((c) => c.before !== c.after);
 
   const facts: [string, React.ReactNode][] = [
     [
@@ -214,13 +226,12 @@ export default async function ApiKeyDetailPage({ params }: { params: Promise<{ i
                     <td className="py-2 pr-4">{e.actorLabel}</td>
                     <td className="py-2 pr-4 font-mono text-xs">{e.ip ?? '—'}</td>
                     <td className="py-2">
-                      {e.changes ? (
+                      {e.changes && changesOf(e.changes).length ? (
                         <ul className="space-y-0.5 text-xs">
-                          {Object.entries(e.changes).map(([field, change]) => (
-                            <li key={field}>
-                              <span className="font-medium">{field}</span>:{' '}
-                              <span className="text-slate-500">{show(change.before)}</span> →{' '}
-                              <span>{show(change.after)}</span>
+                          {changesOf(e.changes).map((c) => (
+                            <li key={c.field}>
+                              <span className="font-medium">{c.field}</span>:{' '}
+                              <span className="text-slate-500">{c.before}</span> → <span>{c.after}</span>
                             </li>
                           ))}
                         </ul>

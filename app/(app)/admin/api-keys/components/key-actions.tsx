@@ -3,6 +3,7 @@
 import { startTransition, useActionState, useCallback, useState, useTransition } from 'react';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
+import { Menu } from '@/components/ui/menu';
 import { useToast } from '@/components/ui/toast';
 import type { ApiKeyView } from '@/lib/services/api-keys';
 import {
@@ -23,12 +24,13 @@ export function KeyActions({
   apiKey,
   tenantChoices,
   onDeleted,
-  size = 'sm',
+  layout = 'menu',
 }: {
   apiKey: ApiKeyView;
   tenantChoices: TenantChoices;
   onDeleted?: () => void;
-  size?: 'sm' | 'md';
+  /** A compact "Actions" menu in table rows; plain buttons on the detail page. */
+  layout?: 'menu' | 'buttons';
 }) {
   const [open, setOpen] = useState<Open>(null);
   const close = useCallback(() => setOpen(null), []);
@@ -45,36 +47,37 @@ export function KeyActions({
     });
   }
 
+  const items = [
+    ...(revoked
+      ? []
+      : [
+          { label: 'Edit', onSelect: () => setOpen('edit') },
+          { label: 'Regenerate', onSelect: () => setOpen('regenerate') },
+          disabled
+            ? { label: enabling ? 'Enabling…' : 'Enable', onSelect: enable, disabled: enabling }
+            : { label: 'Disable', onSelect: () => setOpen('disable') },
+          { label: 'Revoke', onSelect: () => setOpen('revoke'), danger: true },
+        ]),
+    { label: 'Delete', onSelect: () => setOpen('delete'), danger: true },
+  ];
+
   return (
     <div className="flex flex-wrap justify-end gap-1">
-      {!revoked && (
-        <Button variant="secondary" size={size} onClick={() => setOpen('edit')}>
-          Edit
-        </Button>
-      )}
-      {!revoked && (
-        <Button variant="secondary" size={size} onClick={() => setOpen('regenerate')}>
-          Regenerate
-        </Button>
-      )}
-      {!revoked &&
-        (disabled ? (
-          <Button variant="secondary" size={size} onClick={enable} disabled={enabling}>
-            {enabling ? 'Enabling…' : 'Enable'}
+      {layout === 'menu' ? (
+        <Menu label="Actions" items={items} />
+      ) : (
+        items.map((item) => (
+          <Button
+            key={item.label}
+            variant="secondary"
+            onClick={item.onSelect}
+            disabled={item.disabled}
+            className={item.danger ? 'text-rose-700' : ''}
+          >
+            {item.label}
           </Button>
-        ) : (
-          <Button variant="secondary" size={size} onClick={() => setOpen('disable')}>
-            Disable
-          </Button>
-        ))}
-      {!revoked && (
-        <Button variant="secondary" size={size} onClick={() => setOpen('revoke')} className="text-rose-700">
-          Revoke
-        </Button>
+        ))
       )}
-      <Button variant="secondary" size={size} onClick={() => setOpen('delete')} className="text-rose-700">
-        Delete
-      </Button>
 
       {open === 'edit' && (
         <Dialog

@@ -1,0 +1,99 @@
+'use client';
+
+import { useEffect, useId, useRef, useState } from 'react';
+
+/**
+ * A small actions menu (button + role="menu"). The list is position: fixed under its button, so a
+ * scrolling table card does not clip it; it closes on Escape, outside clicks, scrolling and choice.
+ */
+export function Menu({
+  label,
+  items,
+}: {
+  label: string;
+  items: { label: string; onSelect: () => void; danger?: boolean; disabled?: boolean }[];
+}) {
+  const [open, setOpen] = useState<{ top: number; right: number } | null>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  const list = useRef<HTMLDivElement>(null);
+  const id = useId();
+
+  useEffect(() => {
+    if (!open) return;
+    list.current?.querySelector<HTMLButtonElement>('[role="menuitem"]:not([disabled])')?.focus();
+    const close = () => setOpen(null);
+    const onPointer = (e: PointerEvent) => {
+      if (!list.current?.contains(e.target as Node) && !button.current?.contains(e.target as Node)) close();
+    };
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') {
+        close();
+        button.current?.focus();
+      }
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        const all = [
+          ...(list.current?.querySelectorAll<HTMLButtonElement>('[role="menuitem"]:not([disabled])') ?? []),
+        ];
+        const at = all.indexOf(document.activeElement as HTMLButtonElement);
+        all[(at + (e.key === 'ArrowDown' ? 1 : all.length - 1)) % all.length]?.focus();
+      }
+    };
+    document.addEventListener('pointerdown', onPointer);
+    document.addEventListener('keydown', onKey);
+    window.addEventListener('scroll', close, true);
+    window.addEventListener('resize', close);
+    return () => {
+      document.removeEventListener('pointerdown', onPointer);
+      document.removeEventListener('keydown', onKey);
+      window.removeEventListener('scroll', close, true);
+      window.removeEventListener('resize', close);
+    };
+  }, [open]);
+
+  return (
+    <>
+      <button
+        ref={button}
+        type="button"
+        aria-haspopup="menu"
+        aria-expanded={Boolean(open)}
+        aria-controls={open ? id : undefined}
+        onClick={() => {
+          if (open) return setOpen(null);
+          const rect = button.current!.getBoundingClientRect();
+          setOpen({ top: rect.bottom + 4, right: window.innerWidth - rect.right });
+        }}
+        className="inline-flex items-center gap-1 rounded-md border border-slate-300 bg-white px-2.5 py-1 text-xs font-semibold text-slate-700 shadow-sm hover:bg-slate-50"
+      >
+        {label} <span aria-hidden="true">▾</span>
+      </button>
+      {open && (
+        <div
+          ref={list}
+          id={id}
+          role="menu"
+          aria-label={label}
+          style={{ position: 'fixed', top: open.top, right: open.right }}
+          className="z-40 min-w-40 rounded-md border border-slate-200 bg-white py-1 text-sm shadow-lg"
+        >
+          {items.map((item) => (
+            <button
+              key={item.label}
+              type="button"
+              role="menuitem"
+              disabled={item.disabled}
+              onClick={() => {
+                setOpen(null);
+                item.onSelect();
+              }}
+              className={`block w-full px-3 py-1.5 text-left hover:bg-slate-100 focus:bg-slate-100 focus:outline-none disabled:opacity-50 ${item.danger ? 'text-rose-700' : 'text-slate-700'}`}
+            >
+              {item.label}
+            </button>
+          ))}
+        </div>
+      )}
+    </>
+  );
+}

@@ -4,7 +4,8 @@ import { useEffect, useId, useRef, useState } from 'react';
 
 /**
  * A small actions menu (button + role="menu"). The list is position: fixed under its button, so a
- * scrolling table card does not clip it; it closes on Escape, outside clicks, scrolling and choice.
+ * scrolling table card does not clip it, and follows the button when something scrolls; it closes
+ * on Escape, outside clicks and choice.
  */
 export function Menu({
   label,
@@ -18,10 +19,21 @@ export function Menu({
   const list = useRef<HTMLDivElement>(null);
   const id = useId();
 
+  const isOpen = open !== null;
+
   useEffect(() => {
-    if (!open) return;
-    list.current?.querySelector<HTMLButtonElement>('[role="menuitem"]:not([disabled])')?.focus();
+    if (!isOpen) return;
+    list.current
+      ?.querySelector<HTMLButtonElement>('[role="menuitem"]:not([disabled])')
+      ?.focus({ preventScroll: true });
     const close = () => setOpen(null);
+    const follow = () => {
+      const rect = button.current?.getBoundingClientRect();
+      if (!rect) return close();
+      const top = rect.bottom + 4;
+      const right = window.innerWidth - rect.right;
+      setOpen((o) => (o && o.top === top && o.right === right ? o : { top, right }));
+    };
     const onPointer = (e: PointerEvent) => {
       if (!list.current?.contains(e.target as Node) && !button.current?.contains(e.target as Node)) close();
     };
@@ -36,20 +48,20 @@ export function Menu({
           ...(list.current?.querySelectorAll<HTMLButtonElement>('[role="menuitem"]:not([disabled])') ?? []),
         ];
         const at = all.indexOf(document.activeElement as HTMLButtonElement);
-        all[(at + (e.key === 'ArrowDown' ? 1 : all.length - 1)) % all.length]?.focus();
+        all[(at + (e.key === 'ArrowDown' ? 1 : all.length - 1)) % all.length]?.focus({ preventScroll: true });
       }
     };
     document.addEventListener('pointerdown', onPointer);
     document.addEventListener('keydown', onKey);
-    window.addEventListener('scroll', close, true);
-    window.addEventListener('resize', close);
+    window.addEventListener('scroll', follow, true);
+    window.addEventListener('resize', follow);
     return () => {
       document.removeEventListener('pointerdown', onPointer);
       document.removeEventListener('keydown', onKey);
-      window.removeEventListener('scroll', close, true);
-      window.removeEventListener('resize', close);
+      window.removeEventListener('scroll', follow, true);
+      window.removeEventListener('resize', follow);
     };
-  }, [open]);
+  }, [isOpen]);
 
   return (
     <>

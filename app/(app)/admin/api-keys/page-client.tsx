@@ -102,7 +102,7 @@ function useList() {
 function NameCell({ apiKey }: { apiKey: ApiKeyView }) {
   const { orgNames, showOrganisation } = useList();
   return (
-    <div className="max-w-56">
+    <div className="max-w-48">
       <Link
         href={`/admin/api-keys/${apiKey.id}`}
         className="font-medium text-slate-900 hover:text-indigo-700 hover:underline"
@@ -160,7 +160,7 @@ const columns = column.columns([
     header: 'Permissions',
     enableSorting: false,
     cell: (info) => (
-      <p className="line-clamp-2 max-w-56 text-xs" title={info.getValue()}>
+      <p className="line-clamp-2 max-w-44 text-xs" title={info.getValue()}>
         {info.getValue()}
       </p>
     ),
@@ -173,7 +173,7 @@ const columns = column.columns([
       row.original.allTenants ? (
         <span className="text-xs font-medium text-amber-700">All tenants</span>
       ) : (
-        <p className="line-clamp-2 max-w-40 text-xs">{getValue()}</p>
+        <p className="line-clamp-2 max-w-32 text-xs">{getValue()}</p>
       ),
   }),
   column.accessor('createdAt', {

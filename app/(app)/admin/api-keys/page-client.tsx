@@ -367,7 +367,7 @@ export function ApiKeysPageClient({
                     <th
                       key={header.id}
                       scope="col"
-                      className="px-3 py-3 whitespace-nowrap"
+                      className="px-3 py-3 align-bottom"
                       aria-sort={
                         sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined
                       }

@@ -9,4 +9,8 @@ export async function register() {
   // Sends queued webhook deliveries; a globalThis singleton, so exactly one per process.
   const { startWebhookWorker } = await import('./lib/services/webhook-delivery');
   startWebhookWorker();
+  const { readEnv } = await import('./lib/env');
+  const { startUsageFlusher } = await import('./lib/services/usage');
+  // Usage counts are written in batches every USAGE_FLUSH_MS, and once more on SIGTERM/SIGINT.
+  startUsageFlusher(readEnv().USAGE_FLUSH_MS);
 }

@@ -14,6 +14,8 @@ const envSchema = z.object({
   ADMIN_PASSWORD: z.string().min(8).optional(),
   DEMO: z.enum(['0', '1']).default('1'),
   DEMO_PASSWORD: z.string().min(8).optional(),
+  /** How often the in-memory usage counters are written to the database, in milliseconds. */
+  USAGE_FLUSH_MS: z.coerce.number().int().min(50).max(3_600_000).default(5000),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -27,6 +29,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     ADMIN_PASSWORD: source.ADMIN_PASSWORD || undefined,
     DEMO_PASSWORD: source.DEMO_PASSWORD || undefined,
     DEMO: source.DEMO || undefined,
+    USAGE_FLUSH_MS: source.USAGE_FLUSH_MS || undefined,
   });
   if (!parsed.success) {
     const fields = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');

@@ -10,3 +10,4 @@ export * from './services';
 export * from './inventory-items';
 export * from './idempotency-keys';
 export * from './webhooks';
+export * from './key-usage';

@@ -1,0 +1,251 @@
+import 'server-only';
+import { and, asc, count, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { db as defaultDb, type Executor } from '@/db';
+import { apiKeys, keyAccessLog, keyUsageHourly, type NewKeyAccessLogEntry } from '@/db/schema';
+import { rowsOf } from '@/db/rows';
+import type { OrganisationScope } from './api-keys';
+
+/** Counters of one key in one UTC hour, as the flusher adds them. */
+export type HourlyIncrement = {
+  keyId: string;
+  hour: Date;
+  success: number;
+  denied: number;
+  rateLimited: number;
+};
+
+// Access-log inserts are chunked: 8 parameters a row stays far below PostgreSQL's 65,535.
+const INSERT_CHUNK = 1000;
+
+/**
+ * Lock the keys a flush touches, in id order, and return the ones that still exist with their
+ * organisation. The lock (FOR NO KEY UPDATE) keeps a concurrent delete from breaking the batch's
+ * foreign keys, and the fixed order keeps two instances flushing the same keys from deadlocking.
+ */
+export async function lockExistingKeys({ keyIds, db }: { keyIds: string[]; db: Executor }) {
+  if (keyIds.length === 0) return new Map<string, string>();
+  const rows = await db
+    .select({ id: apiKeys.id, organisationId: apiKeys.organisationId })
+    .from(apiKeys)
+    .where(inArray(apiKeys.id, keyIds))
+    .orderBy(asc(apiKeys.id))
+    .for('no key update');
+  return new Map(rows.map((r) => [r.id, r.organisationId]));
+}
+
+/** One statement for the whole batch: the counters are added to what the hour already holds. */
+export async function addHourlyUsage({
+  increments,
+  organisations,
+  db,
+}: {
+  increments: HourlyIncrement[];
+  organisations: Map<string, string>;
+  db: Executor;
+}) {
+  const rows = increments
+    .filter((i) => organisations.has(i.keyId))
+    .map((i) => ({
+      keyId: i.keyId,
+      organisationId: organisations.get(i.keyId)!,
+      hour: i.hour,
+      success: i.success,
+      denied: i.denied,
+      rateLimited: i.rateLimited,
+    }));
+  if (rows.length === 0) return;
+  await db
+    .insert(keyUsageHourly)
+    .values(rows)
+    .onConflictDoUpdate({
+      target: [keyUsageHourly.keyId, keyUsageHourly.hour],
+      set: {
+        success: sql`${keyUsageHourly.success} + excluded.success`,
+        denied: sql`${keyUsageHourly.denied} + excluded.denied`,
+        rateLimited: sql`${keyUsageHourly.rateLimited} + excluded.rate_limited`,
+      },
+    });
+}
+
+/** Move each key's last_used_at forward (never back: an older batch may land after a newer one). */
+export async function touchLastUsed({ lastUsed, db }: { lastUsed: Map<string, Date>; db: Executor }) {
+  if (lastUsed.size === 0) return;
+  const values = sql.join(
+    [...lastUsed].map(([id, at]) => sql`(${id}::uuid, ${at.toISOString()}::timestamptz)`),
+    sql`, `,
+  );
+  await db.execute(sql`
+    update api_keys k set last_used_at = greatest(k.last_used_at, v.at)
+    from (values ${values}) as v(id, at)
+    where k.id = v.id`);
+}
+
+export async function insertAccessLog({ entries, db }: { entries: NewKeyAccessLogEntry[]; db: Executor }) {
+  for (let i = 0; i < entries.length; i += INSERT_CHUNK) {
+    await db.insert(keyAccessLog).values(entries.slice(i, i + INSERT_CHUNK));
+  }
+}
+
+/**
+ * Keep the access log bounded: nothing older than `before`, and at most `keep` entries per key for
+ * the keys given (those written to since the last pruning). Returns how many rows went.
+ */
+export async function pruneAccessLog({
+  keyIds,
+  keep,
+  before,
+  db,
+}: {
+  keyIds: string[];
+  keep: number;
+  before: Date;
+  db: Executor;
+}): Promise<number> {
+  const old = await db
+    .delete(keyAccessLog)
+    .where(lt(keyAccessLog.at, before))
+    .returning({ id: keyAccessLog.id });
+  let removed = old.length;
+  if (keyIds.length) {
+    const ids = sql.join(
+      keyIds.map((id) => sql`${id}::uuid`),
+      sql`, `,
+    );
+    const result = await db.execute<{ n: number }>(sql`
+      with ranked as (
+        select id, row_number() over (partition by key_id order by at desc, id desc) as rn
+        from key_access_log where key_id in (${ids})
+      ), gone as (
+        delete from key_access_log l using ranked r where l.id = r.id and r.rn > ${keep} returning 1
+      )
+      select count(*)::int as n from gone`);
+    removed += Number(rowsOf<{ n: number }>(result)[0]?.n ?? 0);
+  }
+  return removed;
+}
+
+/** Hourly buckets older than `before` go: the charts look back 30 days, the table keeps about a year. */
+export async function pruneHourlyUsage({ before, db }: { before: Date; db: Executor }) {
+  await db.delete(keyUsageHourly).where(lt(keyUsageHourly.hour, before));
+}
+
+export type UsageBucketRow = { start: Date; success: number; denied: number; rateLimited: number };
+
+/**
+ * Requests per hour or per UTC day since `from`, for one key or for every key in a scope.
+ * Only buckets that have requests come back; the caller fills the gaps.
+ */
+export async function sumUsage({
+  keyId,
+  scope,
+  from,
+  bucket,
+  db = defaultDb,
+}: {
+  keyId?: string;
+  scope?: OrganisationScope;
+  from: Date;
+  bucket: 'hour' | 'day';
+  db?: Executor;
+}): Promise<UsageBucketRow[]> {
+  const start =
+    bucket === 'hour' ? sql`${keyUsageHourly.hour}` : sql`date_trunc('day', ${keyUsageHourly.hour}, 'UTC')`;
+  const rows = await db
+    .select({
+      start: sql<string>`${start}`.as('start'),
+      success: sql<number>`sum(${keyUsageHourly.success})::int`,
+      denied: sql<number>`sum(${keyUsageHourly.denied})::int`,
+      rateLimited: sql<number>`sum(${keyUsageHourly.rateLimited})::int`,
+    })
+    .from(keyUsageHourly)
+    .where(
+      and(
+        gte(keyUsageHourly.hour, from),
+        keyId ? eq(keyUsageHourly.keyId, keyId) : undefined,
+        scope ? usageScope(scope) : undefined,
+      ),
+    )
+    .groupBy(sql`1`)
+    .orderBy(sql`1`);
+  return rows.map((r) => ({
+    start: new Date(r.start),
+    success: Number(r.success),
+    denied: Number(r.denied),
+    rateLimited: Number(r.rateLimited),
+  }));
+}
+
+function usageScope(scope: OrganisationScope): SQL | undefined {
+  if (scope.all) return undefined;
+  if (scope.organisationIds.length === 0) return sql`false`;
+  return inArray(keyUsageHourly.organisationId, scope.organisationIds);
+}
+
+/** The keys with the most requests since `from`, within a scope. */
+export async function findTopKeys({
+  scope,
+  from,
+  limit,
+  db = defaultDb,
+}: {
+  scope: OrganisationScope;
+  from: Date;
+  limit: number;
+  db?: Executor;
+}) {
+  const total = sql<number>`sum(${keyUsageHourly.success} + ${keyUsageHourly.denied} + ${keyUsageHourly.rateLimited})::int`;
+  const rows = await db
+    .select({
+      key: {
+        id: apiKeys.id,
+        name: apiKeys.name,
+        kind: apiKeys.kind,
+        prefix: apiKeys.prefix,
+        lastFour: apiKeys.lastFour,
+        status: apiKeys.status,
+        lastUsedAt: apiKeys.lastUsedAt,
+      },
+      total,
+      success: sql<number>`sum(${keyUsageHourly.success})::int`,
+      denied: sql<number>`sum(${keyUsageHourly.denied})::int`,
+      rateLimited: sql<number>`sum(${keyUsageHourly.rateLimited})::int`,
+    })
+    .from(keyUsageHourly)
+    .innerJoin(apiKeys, eq(apiKeys.id, keyUsageHourly.keyId))
+    .where(and(gte(keyUsageHourly.hour, from), usageScope(scope)))
+    .groupBy(apiKeys.id)
+    .orderBy(desc(total), asc(apiKeys.name))
+    .limit(limit);
+  return rows.map((r) => ({
+    ...r,
+    total: Number(r.total),
+    success: Number(r.success),
+    denied: Number(r.denied),
+    rateLimited: Number(r.rateLimited),
+  }));
+}
+
+/** One page of a key's recent requests, newest first. */
+export async function listAccessLog({
+  keyId,
+  page,
+  limit,
+  db = defaultDb,
+}: {
+  keyId: string;
+  page: number;
+  limit: number;
+  db?: Executor;
+}) {
+  const [rows, [{ total }]] = await Promise.all([
+    db
+      .select()
+      .from(keyAccessLog)
+      .where(eq(keyAccessLog.keyId, keyId))
+      .orderBy(desc(keyAccessLog.at), desc(keyAccessLog.id))
+      .limit(limit)
+      .offset((page - 1) * limit),
+    db.select({ total: count() }).from(keyAccessLog).where(eq(keyAccessLog.keyId, keyId)),
+  ]);
+  return { rows, total: Number(total) };
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+export const USAGE_WINDOWS = ['24h', '7d', '30d'] as const;
+export type UsageWindow = (typeof USAGE_WINDOWS)[number];
+
+export const usageQuerySchema = z.object({
+  window: z.enum(USAGE_WINDOWS, { error: 'Choose a window: 24h, 7d or 30d.' }).default('24h'),
+});
+
+export const accessLogQuerySchema = z.object({
+  page: z.coerce.number().int().min(1).max(10_000).catch(1).default(1),
+});
+
+type Counts = { success: number; denied: number; rateLimited: number; total: number };
+
+/** The JSON form of a key's usage: what GET /crm/api-keys/{id}/usage returns. */
+export function usageOutput(usage: {
+  keyId: string;
+  lastUsedAt: Date | null;
+  window: UsageWindow;
+  bucket: 'hour' | 'day';
+  from: Date;
+  to: Date;
+  totals: Counts;
+  series: (Counts & { start: Date })[];
+}) {
+  const counts = (c: Counts) => ({
+    total: c.total,
+    success: c.success,
+    denied: c.denied,
+    rate_limited: c.rateLimited,
+  });
+  return {
+    key_id: usage.keyId,
+    window: usage.window,
+    bucket: usage.bucket,
+    from: usage.from.toISOString(),
+    to: usage.to.toISOString(),
+    last_used_at: usage.lastUsedAt?.toISOString() ?? null,
+    totals: counts(usage.totals),
+    series: usage.series.map((p) => ({ start: p.start.toISOString(), ...counts(p) })),
+  };
+}

@@ -27,3 +27,10 @@ export function organisationScope(actor: Actor): OrganisationScope {
 export function isSuperadmin(actor: Actor): boolean {
   return actor.type === 'system' || (actor.type === 'user' && actor.role === 'superadmin');
 }
+
+/** The audit log: admins read their organisation's, superadmins everyone's; users and keys none. */
+export function assertCanReadAudit(actor: Actor): void {
+  if (actor.type === 'system') return;
+  if (actor.type === 'user' && (actor.role === 'admin' || actor.role === 'superadmin')) return;
+  throw new ApiError('forbidden', 'Only admins can read the audit log.');
+}

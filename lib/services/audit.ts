@@ -1,6 +1,10 @@
 import 'server-only';
 import { auditEvents, type AuditChanges } from '@/db/schema';
 import type { Executor } from '@/db';
+import { listAuditActions, listAuditEvents, listAuditEventsBefore } from '@/db/queries/audit';
+import { csvLine } from '@/lib/csv';
+import { auditFilterFrom, type AuditLogQuery } from '@/lib/validation/audit';
+import { assertCanReadAudit, organisationScope } from './access';
 import type { UserRole } from '@/db/schema';
 import type { Permission } from '@/lib/permissions';
 
@@ -74,4 +78,78 @@ export function diffFields<T extends Record<string, unknown>>(before: T, after: 
     }
   }
   return changes;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading the trail
+
+export const AUDIT_PAGE_SIZE = 50;
+
+/** One page of the audit log the actor may see: their organisation's, or everything for superadmins. */
+export async function listAuditLog(actor: Actor, query: AuditLogQuery, limit = AUDIT_PAGE_SIZE) {
+  assertCanReadAudit(actor);
+  const scope = organisationScope(actor);
+  const [{ rows, total }, actions] = await Promise.all([
+    listAuditEvents({ scope, filter: auditFilterFrom(query), page: query.page, limit }),
+    listAuditActions({ scope }),
+  ]);
+  return {
+    events: rows.map((r) => ({ ...r.event, organisationName: r.organisationName })),
+    total,
+    page: query.page,
+    pages: Math.max(1, Math.ceil(total / limit)),
+    actions,
+  };
+}
+
+const AUDIT_CSV_COLUMNS = [
+  'time',
+  'organisation_id',
+  'organisation',
+  'actor_type',
+  'actor_id',
+  'actor',
+  'action',
+  'target_type',
+  'target_id',
+  'target',
+  'ip',
+  'user_agent',
+  'changes',
+];
+
+/**
+ * The filtered audit log as CSV lines, header first, fetched in batches so an export of any size
+ * streams in constant memory. The access check runs before the first line.
+ */
+export function exportAuditLogCsv(actor: Actor, query: AuditLogQuery): AsyncGenerator<string> {
+  assertCanReadAudit(actor);
+  const scope = organisationScope(actor);
+  const filter = auditFilterFrom(query);
+  return (async function* () {
+    yield csvLine(AUDIT_CSV_COLUMNS);
+    let beforeId: number | undefined;
+    for (;;) {
+      const rows = await listAuditEventsBefore({ scope, filter, beforeId, limit: 1000 });
+      for (const { event: e, organisationName } of rows) {
+        yield csvLine([
+          e.occurredAt,
+          e.organisationId,
+          organisationName,
+          e.actorType,
+          e.actorId,
+          e.actorLabel,
+          e.action,
+          e.targetType,
+          e.targetId,
+          e.targetLabel,
+          e.ip,
+          e.userAgent,
+          e.changes,
+        ]);
+      }
+      if (rows.length < 1000) return;
+      beforeId = rows[rows.length - 1].event.id;
+    }
+  })();
 }

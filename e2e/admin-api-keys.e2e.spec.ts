@@ -74,9 +74,10 @@ test.describe('admin API key pages', () => {
     await expect(page.getByText(masked).first()).toBeVisible();
     expect(await page.content()).not.toContain(secret);
     expect(page.url()).not.toContain(secret.slice(8));
-    // The detail page: placeholders for usage and access log, and the audit trail.
-    await expect(page.locator('#usage')).toContainText('coming soon');
-    await expect(page.locator('#access-log')).toContainText('coming soon');
+    // The detail page: usage (none yet), an empty access log, and the audit trail.
+    await expect(page.locator('#usage').getByTestId('usage-24h-total')).toContainText('0');
+    await expect(page.locator('#usage').getByTestId('usage-last-used')).toHaveText('Never');
+    await expect(page.locator('#access-log')).toContainText('No requests yet');
     const audit = page.getByTestId('audit-row');
     await expect(audit).toHaveCount(1);
     await expect(audit.first()).toContainText('Created');

@@ -15,8 +15,16 @@ export default async function AppLayout({ children }: { children: React.ReactNod
             CRM <span className="text-indigo-600">API</span>
           </Link>
           <nav aria-label="Main" className="flex items-center gap-1 text-sm">
-            {admin && <NavLink href="/admin/api-keys">API keys</NavLink>}
-            {admin && <NavLink href="/admin/security">Security</NavLink>}
+            {admin && (
+              <>
+                <NavLink href="/admin" exact>
+                  Dashboard
+                </NavLink>
+                <NavLink href="/admin/api-keys">API keys</NavLink>
+                <NavLink href="/admin/audit-log">Audit log</NavLink>
+                <NavLink href="/admin/security">Security</NavLink>
+              </>
+            )}
             <NavLink href="/settings/api">API access</NavLink>
           </nav>
           <div className="ml-auto flex items-center gap-3 text-sm">

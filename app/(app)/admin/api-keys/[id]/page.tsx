@@ -2,8 +2,12 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { Badge } from '@/components/ui/badge';
+import { RelativeTime } from '@/components/ui/time';
+import { AccessLogTable } from '@/components/usage/access-log-table';
+import { UsagePanel } from '@/components/usage/usage-panel';
 import { isApiError } from '@/lib/api/errors';
 import { actorFromUser, requireAdmin } from '@/lib/auth/session';
+import { accessLogQuerySchema } from '@/lib/validation/usage';
 import { RESOURCES, summarisePermissions } from '@/lib/permissions';
 import { getApiKey, listApiKeyAuditTrail, listGrantableTenants } from '@/lib/services/api-keys';
 import { formatDateTime, formatExpiry } from '../components/format';
@@ -32,10 +36,17 @@ function show(value: unknown, names: Map<string, string>): string {
   return String(value);
 }
 
-export default async function ApiKeyDetailPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function ApiKeyDetailPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const user = await requireAdmin();
   const actor = actorFromUser(user);
   const { id } = await params;
+  const { page: logPage } = accessLogQuerySchema.parse({ page: (await searchParams).log_page });
   let key;
   try {
     key = await getApiKey(actor, id);
@@ -84,7 +95,7 @@ export default async function ApiKeyDetailPage({ params }: { params: Promise<{ i
           : '—',
     ],
     ['Expires', key.expiresAt ? `${formatExpiry(key.expiresAt)} (end of day, UTC)` : 'No expiry'],
-    ['Last used', key.lastUsedAt ? formatDateTime(key.lastUsedAt) : 'Never'],
+    ['Last used', <RelativeTime key="u" value={key.lastUsedAt} showExact />],
   ];
   if (key.regeneratedAt) facts.push(['Last regenerated', formatDateTime(key.regeneratedAt)]);
   if (key.disabledAt) facts.push(['Disabled', formatDateTime(key.disabledAt)]);
@@ -157,32 +168,24 @@ export default async function ApiKeyDetailPage({ params }: { params: Promise<{ i
         )}
       </section>
 
-      <div className="grid gap-6 lg:grid-cols-2">
-        <section
-          id="usage"
-          aria-labelledby="usage-heading"
-          className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm"
-        >
-          <h2 id="usage-heading" className="text-lg font-semibold">
-            Usage
-          </h2>
-          <p className="mt-4 rounded-md border border-dashed border-slate-300 px-4 py-8 text-center text-sm text-slate-500">
-            Usage charts are coming soon.
-          </p>
-        </section>
-        <section
-          id="access-log"
-          aria-labelledby="access-log-heading"
-          className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm"
-        >
-          <h2 id="access-log-heading" className="text-lg font-semibold">
-            Recent access
-          </h2>
-          <p className="mt-4 rounded-md border border-dashed border-slate-300 px-4 py-8 text-center text-sm text-slate-500">
-            The access log is coming soon.
-          </p>
-        </section>
-      </div>
+      <section id="usage" aria-labelledby="usage-heading" className="space-y-4">
+        <h2 id="usage-heading" className="text-lg font-semibold">
+          Usage
+        </h2>
+        <UsagePanel actor={actor} keyId={key.id} />
+      </section>
+
+      <section id="access-log" aria-labelledby="access-log-heading" className="space-y-4">
+        <h2 id="access-log-heading" className="text-lg font-semibold">
+          Recent access
+        </h2>
+        <AccessLogTable
+          actor={actor}
+          keyId={key.id}
+          page={logPage}
+          hrefForPage={(p) => `/admin/api-keys/${key.id}?log_page=${p}#access-log`}
+        />
+      </section>
 
       <section
         aria-labelledby="audit-heading"

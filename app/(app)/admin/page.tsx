@@ -1,0 +1,178 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { toChartPoints } from '@/components/usage/chart-points';
+import { UsageChart } from '@/components/usage/usage-chart';
+import { RelativeTime } from '@/components/ui/time';
+import { actorFromUser, requireAdmin } from '@/lib/auth/session';
+import { formatCount, formatUtcDate } from '@/lib/format';
+import { getUsageDashboard } from '@/lib/services/usage';
+
+export const metadata: Metadata = { title: 'Dashboard' };
+
+/** The admin dashboard: how the organisation's keys are used, and which need attention. */
+export default async function DashboardPage() {
+  const user = await requireAdmin();
+  const now = new Date();
+  const data = await getUsageDashboard(actorFromUser(user), now);
+  const { totals } = data.requestsPerDay;
+  return (
+    <div className="space-y-8">
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight">Dashboard</h1>
+        <p className="mt-1 text-sm text-slate-500">
+          {user.role === 'superadmin' ? 'All organisations' : user.organisationName}: API use over the last 30
+          days.
+        </p>
+      </div>
+
+      <section aria-labelledby="per-day" className="rounded-xl border border-slate-200 bg-white p-4">
+        <div className="mb-3 flex flex-wrap items-baseline justify-between gap-2">
+          <h2 id="per-day" className="text-sm font-semibold text-slate-700">
+            Requests per day, all keys (UTC)
+          </h2>
+          <p className="text-sm text-slate-500 tabular-nums" data-testid="dashboard-totals">
+            <strong className="text-slate-900">{formatCount(totals.total)}</strong> requests ·{' '}
+            {formatCount(totals.success)} succeeded · {formatCount(totals.denied)} denied
+            {totals.rateLimited > 0 && ` · ${formatCount(totals.rateLimited)} rate-limited`}
+          </p>
+        </div>
+        <UsageChart
+          label="Requests per day, all keys, last 30 days"
+          data={toChartPoints(data.requestsPerDay.series, 'day')}
+          height={260}
+        />
+      </section>
+
+      <div className="grid gap-6 lg:grid-cols-3">
+        <Card title="Top keys by use" subtitle="Last 30 days" id="top-keys">
+          {data.topKeys.length === 0 ? (
+            <Empty>No key has been used in the last 30 days.</Empty>
+          ) : (
+            <ol className="divide-y divide-slate-100">
+              {data.topKeys.map((k) => (
+                <li key={k.id} className="flex items-center justify-between gap-3 py-2">
+                  <span className="min-w-0">
+                    <KeyLink id={k.id} kind={k.kind} name={k.name} />
+                    <span className="block font-mono text-xs text-slate-500">{k.visibleId}</span>
+                  </span>
+                  <span className="text-right text-sm tabular-nums">
+                    <strong>{formatCount(k.total)}</strong>
+                    {k.denied > 0 && (
+                      <span className="block text-xs text-red-700">{formatCount(k.denied)} denied</span>
+                    )}
+                  </span>
+                </li>
+              ))}
+            </ol>
+          )}
+        </Card>
+
+        <Card
+          title="Expiring in the next 30 days"
+          subtitle={`${data.expiring.total} key${data.expiring.total === 1 ? '' : 's'}`}
+          id="expiring"
+          more={
+            data.expiring.total > data.expiring.keys.length
+              ? '/admin/api-keys?status=expiring_soon'
+              : undefined
+          }
+        >
+          {data.expiring.keys.length === 0 ? (
+            <Empty>No key expires in the next 30 days.</Empty>
+          ) : (
+            <ul className="divide-y divide-slate-100">
+              {data.expiring.keys.map((k) => (
+                <li key={k.id} className="flex items-center justify-between gap-3 py-2">
+                  <span className="min-w-0">
+                    <KeyLink id={k.id} kind={k.kind} name={k.name} />
+                    <span className="block font-mono text-xs text-slate-500">{k.visibleId}</span>
+                  </span>
+                  <span className="text-right text-sm">
+                    {k.expiresAt && <RelativeTime value={k.expiresAt} now={now} />}
+                    <span className="block text-xs text-slate-500">
+                      {k.expiresAt && formatUtcDate(k.expiresAt)}
+                    </span>
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+
+        <Card
+          title="Unused for 30+ days"
+          subtitle={`${data.unused.total} active key${data.unused.total === 1 ? '' : 's'}`}
+          id="unused"
+          more={data.unused.total > data.unused.keys.length ? '/admin/api-keys?status=unused' : undefined}
+        >
+          {data.unused.keys.length === 0 ? (
+            <Empty>Every active key was used in the last 30 days.</Empty>
+          ) : (
+            <ul className="divide-y divide-slate-100">
+              {data.unused.keys.map((k) => (
+                <li key={k.id} className="flex items-center justify-between gap-3 py-2">
+                  <span className="min-w-0">
+                    <KeyLink id={k.id} kind={k.kind} name={k.name} />
+                    <span className="block font-mono text-xs text-slate-500">{k.visibleId}</span>
+                  </span>
+                  <span className="text-right text-sm">
+                    <span className="block text-xs text-slate-500">Last used</span>
+                    <RelativeTime value={k.lastUsedAt} now={now} />
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+      </div>
+    </div>
+  );
+}
+
+function KeyLink({ id, kind, name }: { id: string; kind: string; name: string }) {
+  if (kind !== 'integration')
+    return <span className="block truncate font-medium">{name} (personal key)</span>;
+  return (
+    <Link
+      href={`/admin/api-keys/${id}`}
+      className="block truncate font-medium text-indigo-700 hover:underline"
+    >
+      {name}
+    </Link>
+  );
+}
+
+function Card({
+  title,
+  subtitle,
+  id,
+  more,
+  children,
+}: {
+  title: string;
+  subtitle: string;
+  id: string;
+  more?: string;
+  children: React.ReactNode;
+}) {
+  return (
+    <section aria-labelledby={id} className="rounded-xl border border-slate-200 bg-white p-4">
+      <div className="mb-2 flex items-baseline justify-between gap-2">
+        <h2 id={id} className="text-sm font-semibold text-slate-700">
+          {title}
+        </h2>
+        <span className="text-xs text-slate-500">{subtitle}</span>
+      </div>
+      {children}
+      {more && (
+        <Link href={more} className="mt-2 inline-block text-sm text-indigo-600 hover:underline">
+          See all
+        </Link>
+      )}
+    </section>
+  );
+}
+
+function Empty({ children }: { children: React.ReactNode }) {
+  return <p className="py-6 text-center text-sm text-slate-500">{children}</p>;
+}

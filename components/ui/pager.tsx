@@ -1,0 +1,49 @@
+import Link from 'next/link';
+
+/** Previous / next links for server-side paging, with "Page 2 of 7" between them. */
+export function Pager({
+  page,
+  pages,
+  total,
+  href,
+  label,
+}: {
+  page: number;
+  pages: number;
+  total: number;
+  href: (page: number) => string;
+  /** Names the navigation landmark, e.g. "Access log pages". */
+  label: string;
+}) {
+  if (pages <= 1) return null;
+  const link =
+    'rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50';
+  const disabled = 'rounded-md border border-slate-200 px-3 py-1.5 text-sm text-slate-400';
+  return (
+    <nav aria-label={label} className="flex items-center justify-between gap-3 pt-3 text-sm">
+      <span className="text-slate-500">
+        Page {page} of {pages} · {total.toLocaleString('en')} in all
+      </span>
+      <span className="flex gap-2">
+        {page > 1 ? (
+          <Link className={link} href={href(page - 1)} rel="prev" scroll={false}>
+            Previous
+          </Link>
+        ) : (
+          <span className={disabled} aria-disabled="true">
+            Previous
+          </span>
+        )}
+        {page < pages ? (
+          <Link className={link} href={href(page + 1)} rel="next" scroll={false}>
+            Next
+          </Link>
+        ) : (
+          <span className={disabled} aria-disabled="true">
+            Next
+          </span>
+        )}
+      </span>
+    </nav>
+  );
+}

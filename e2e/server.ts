@@ -25,6 +25,8 @@ const env: NodeJS.ProcessEnv = {
   WEBHOOKS_ALLOW_PRIVATE: '1',
   AUTH_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e-secret',
   NEXTAUTH_URL: `http://localhost:${port}`,
+  // Usage counts reach the database within half a second, so tests can read them back.
+  USAGE_FLUSH_MS: '500',
 };
 let cleanup: () => Promise<void>;
 if (mode === 'postgres') {

@@ -3,18 +3,19 @@ import { z } from 'zod';
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const DAY = 24 * 60 * 60 * 1000;
 
+function isRealDay(value: string): boolean {
+  if (!DATE_ONLY.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+}
+
 /** "YYYY-MM-DD" (a UTC day) or empty. */
 const daySchema = (label: string) =>
   z
     .string()
     .trim()
     .default('')
-    .refine(
-      (v) => v === '' || (DATE_ONLY.test(v) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v)),
-      {
-        message: `Enter the ${label} date as YYYY-MM-DD.`,
-      },
-    );
+    .refine((v) => v === '' || isRealDay(v), { message: `Enter the ${label} date as YYYY-MM-DD.` });
 
 /** The audit log's filters, as the page's query string and the CSV export take them. */
 export const auditLogQuerySchema = z

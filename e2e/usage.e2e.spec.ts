@@ -1,0 +1,90 @@
+import { createKeyOverHttp } from './http-session';
+import { expect, test } from './fixtures';
+
+test('the key detail page charts the usage, with the same numbers as the JSON endpoint', async ({
+  page,
+  signInAs,
+}) => {
+  await signInAs('admin');
+  // page.request shares the browser's session cookie.
+  const key = await createKeyOverHttp(page.request, {
+    name: `Charted ${Date.now()}`,
+    permissions: ['customers:read'],
+  });
+  const headers = { 'X-API-KEY': key.secret, 'User-Agent': 'chart-spec' };
+  for (let i = 0; i < 9; i++) expect((await page.request.get('/crm/me', { headers })).status()).toBe(200);
+  for (let i = 0; i < 3; i++) {
+    expect((await page.request.get(`/crm/api-keys/${key.id}/usage`, { headers })).status()).toBe(403);
+  }
+  const usage = async (window: string) =>
+    (await (await page.request.get(`/crm/api-keys/${key.id}/usage?window=${window}`)).json()).totals;
+  await expect.poll(async () => (await usage('24h')).total).toBe(12);
+
+  await page.goto(`/admin/api-keys/${key.id}`);
+  const panel = page.locator('#usage');
+  for (const window of ['24h', '7d', '30d']) {
+    const totals = await usage(window);
+    await expect(panel.getByTestId(`usage-${window}-total`)).toContainText(String(totals.total));
+    await expect(panel.getByTestId(`usage-${window}-success`)).toHaveText(String(totals.success));
+    await expect(panel.getByTestId(`usage-${window}-denied`)).toHaveText(String(totals.denied));
+  }
+  await expect(panel.getByTestId('usage-24h-success')).toHaveText('9');
+  await expect(panel.getByTestId('usage-24h-denied')).toHaveText('3');
+  await expect(panel.getByTestId('usage-last-used')).not.toHaveText('Never');
+
+  // Both charts are rendered by recharts as SVG, with bars for the requests.
+  const charts = panel.getByTestId('usage-chart');
+  await expect(charts).toHaveCount(2);
+  for (const chart of await charts.all()) {
+    await expect(chart.getByRole('application')).toBeVisible();
+    await expect(chart.locator('.recharts-bar-rectangle path').first()).toBeVisible();
+    await expect(chart).not.toHaveAttribute('data-empty');
+  }
+
+  // The access log lists the requests, newest first.
+  const log = page.locator('#access-log');
+  await expect(log.getByRole('row')).toHaveCount(13);
+  await expect(log.getByRole('row').nth(1)).toContainText('/usage');
+  await expect(log.getByRole('row').nth(1)).toContainText('403');
+  await expect(log.getByRole('row').last()).toContainText('GET /crm/me');
+  await expect(log.getByRole('row').last()).toContainText('chart-spec');
+});
+
+test('the dashboard and the audit log show the organisation activity', async ({ page, signInAs }) => {
+  await signInAs('admin');
+  const name = `Dashboard ${Date.now()}`;
+  const key = await createKeyOverHttp(page.request, { name, permissions: ['customers:read'] });
+  const headers = { 'X-API-KEY': key.secret };
+  for (let i = 0; i < 4; i++) await page.request.get('/crm/me', { headers });
+  await expect
+    .poll(async () => (await (await page.request.get(`/crm/api-keys/${key.id}/usage`)).json()).totals.total)
+    .toBe(4);
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
+  await expect(page.getByRole('heading', { name: 'Dashboard', level: 1 })).toBeVisible();
+  await expect(page.getByTestId('usage-chart').locator('.recharts-bar-rectangle path').first()).toBeVisible();
+  await expect(
+    page.getByRole('region', { name: 'Top keys by use' }).getByRole('link', { name }),
+  ).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Expiring in the next 30 days' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Unused for 30+ days' })).toBeVisible();
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
+  await expect(page.getByRole('heading', { name: 'Audit log', level: 1 })).toBeVisible();
+  await page.getByLabel('Action').selectOption('key.created');
+  await page.getByLabel('Target key').fill(name);
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(page).toHaveURL(/action=key.created/);
+  const rows = page.getByRole('table').getByRole('row');
+  await expect(rows).toHaveCount(2);
+  await expect(rows.nth(1)).toContainText('admin@acme.example');
+  await expect(rows.nth(1)).toContainText(name);
+
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Export CSV' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/^audit-log-\d{4}-\d{2}-\d{2}\.csv$/);
+  const csv = await (await import('node:fs/promises')).readFile((await file.path())!, 'utf8');
+  expect(csv.trimEnd().split('\r\n')).toHaveLength(2);
+  expect(csv).toContain(name);
+});

@@ -52,7 +52,7 @@ export function UsageChart({
           labelFormatter={(_, payload) => payload?.[0]?.payload?.title ?? ''}
           contentStyle={{ fontSize: 12, borderRadius: 8 }}
         />
-        <Legend wrapperStyle={{ fontSize: 12 }} />
+        <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
         {SERIES.map((s) => (
           <Bar
             key={s.key}

@@ -1,16 +1,15 @@
-import { createKeyOverHttp } from './http-session';
+import { createKey, demoWorld } from './helpers/api';
 import { expect, test } from './fixtures';
 
 test('the key detail page charts the usage, with the same numbers as the JSON endpoint', async ({
   page,
   signInAs,
+  baseURL,
 }) => {
+  const { acmeId } = await demoWorld(baseURL);
   await signInAs('admin');
   // page.request shares the browser's session cookie.
-  const key = await createKeyOverHttp(page.request, {
-    name: `Charted ${Date.now()}`,
-    permissions: ['customers:read'],
-  });
+  const key = await createKey(page.request, { permissions: ['customers:read'], tenants: [acmeId] });
   const headers = { 'X-API-KEY': key.secret, 'User-Agent': 'chart-spec' };
   for (let i = 0; i < 9; i++) expect((await page.request.get('/crm/me', { headers })).status()).toBe(200);
   for (let i = 0; i < 3; i++) {
@@ -50,10 +49,15 @@ test('the key detail page charts the usage, with the same numbers as the JSON en
   await expect(log.getByRole('row').last()).toContainText('chart-spec');
 });
 
-test('the dashboard and the audit log show the organisation activity', async ({ page, signInAs }) => {
+test('the dashboard and the audit log show the organisation activity', async ({
+  page,
+  signInAs,
+  baseURL,
+}) => {
+  const { acmeId } = await demoWorld(baseURL);
   await signInAs('admin');
   const name = `Dashboard ${Date.now()}`;
-  const key = await createKeyOverHttp(page.request, { name, permissions: ['customers:read'] });
+  const key = await createKey(page.request, { name, permissions: ['customers:read'], tenants: [acmeId] });
   const headers = { 'X-API-KEY': key.secret };
   for (let i = 0; i < 4; i++) await page.request.get('/crm/me', { headers });
   await expect

@@ -50,13 +50,13 @@ export default async function DashboardPage() {
           ) : (
             <ol className="divide-y divide-slate-100">
               {data.topKeys.map((k) => (
-                <li key={k.id} className="flex items-center justify-between gap-3 py-2">
+                <li key={k.id} className="flex items-center justify-between gap-3 py-2" data-key-id={k.id}>
                   <span className="min-w-0">
                     <KeyLink id={k.id} kind={k.kind} name={k.name} />
                     <span className="block font-mono text-xs text-slate-500">{k.visibleId}</span>
                   </span>
                   <span className="text-right text-sm tabular-nums">
-                    <strong>{formatCount(k.total)}</strong>
+                    <strong data-testid="top-key-total">{formatCount(k.total)}</strong>
                     {k.denied > 0 && (
                       <span className="block text-xs text-red-700">{formatCount(k.denied)} denied</span>
                     )}

@@ -1,15 +1,17 @@
 import { createKey, demoWorld } from './helpers/api';
 import { expect, test } from './fixtures';
 
+// As the Globex admin: the admin pages' specs count Acme's keys, and run at the same time.
+
 test('the key detail page charts the usage, with the same numbers as the JSON endpoint', async ({
   page,
   signInAs,
   baseURL,
 }) => {
-  const { acmeId } = await demoWorld(baseURL);
-  await signInAs('admin');
+  const { globexId } = await demoWorld(baseURL);
+  await signInAs('globexAdmin');
   // page.request shares the browser's session cookie.
-  const key = await createKey(page.request, { permissions: ['customers:read'], tenants: [acmeId] });
+  const key = await createKey(page.request, { permissions: ['customers:read'], tenants: [globexId] });
   const headers = { 'X-API-KEY': key.secret, 'User-Agent': 'chart-spec' };
   for (let i = 0; i < 9; i++) expect((await page.request.get('/crm/me', { headers })).status()).toBe(200);
   for (let i = 0; i < 3; i++) {
@@ -54,10 +56,10 @@ test('the dashboard and the audit log show the organisation activity', async ({
   signInAs,
   baseURL,
 }) => {
-  const { acmeId } = await demoWorld(baseURL);
-  await signInAs('admin');
+  const { globexId } = await demoWorld(baseURL);
+  await signInAs('globexAdmin');
   const name = `Dashboard ${Date.now()}`;
-  const key = await createKey(page.request, { name, permissions: ['customers:read'], tenants: [acmeId] });
+  const key = await createKey(page.request, { name, permissions: ['customers:read'], tenants: [globexId] });
   const headers = { 'X-API-KEY': key.secret };
   for (let i = 0; i < 4; i++) await page.request.get('/crm/me', { headers });
   await expect
@@ -92,7 +94,7 @@ test('the dashboard and the audit log show the organisation activity', async ({
   await expect(page).toHaveURL(/action=key.created/);
   const rows = page.getByRole('table').getByRole('row');
   await expect(rows).toHaveCount(2);
-  await expect(rows.nth(1)).toContainText('admin@acme.example');
+  await expect(rows.nth(1)).toContainText('admin@globex.example');
   await expect(rows.nth(1)).toContainText(name);
 
   const download = page.waitForEvent('download');

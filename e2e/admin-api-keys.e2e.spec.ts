@@ -74,10 +74,11 @@ test.describe('admin API key pages', () => {
     await expect(page.getByText(masked).first()).toBeVisible();
     expect(await page.content()).not.toContain(secret);
     expect(page.url()).not.toContain(secret.slice(8));
-    // The detail page: usage (none yet), an empty access log, and the audit trail.
-    await expect(page.locator('#usage').getByTestId('usage-24h-total')).toContainText('0');
-    await expect(page.locator('#usage').getByTestId('usage-last-used')).toHaveText('Never');
-    await expect(page.locator('#access-log')).toContainText('No requests yet');
+    // The detail page: the usage panel and the access log (e2e/usage.e2e.spec.ts checks their figures),
+    // and the audit trail.
+    await expect(page.locator('#usage')).toContainText('Last 24 hours');
+    await expect(page.locator('#usage').getByTestId('usage-chart')).toHaveCount(2);
+    await expect(page.locator('#access-log').getByRole('table', { name: 'Recent requests' })).toBeVisible();
     const audit = page.getByTestId('audit-row');
     await expect(audit).toHaveCount(1);
     await expect(audit.first()).toContainText('Created');

@@ -1,4 +1,5 @@
 import 'server-only';
+import { runShutdownHooks } from '@/lib/shutdown';
 import { db, type Executor } from '@/db';
 import {
   addHourlyUsage,
@@ -283,7 +284,7 @@ function hookSignals(s: UsageState): void {
     const realExit = process.exit.bind(process);
     const finish = async (code: number) => {
       await Promise.race([
-        stopUsageFlusher().then(closeDatabase),
+        Promise.all([stopUsageFlusher(), runShutdownHooks()]).then(closeDatabase),
         new Promise((resolve) => setTimeout(resolve, SHUTDOWN_FLUSH_TIMEOUT_MS).unref()),
       ]);
       realExit(code);

@@ -1,4 +1,5 @@
 import 'server-only';
+import { onShutdown } from '@/lib/shutdown';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { db, getDatabase, type Executor } from '@/db';
@@ -343,5 +344,7 @@ export function startWebhookWorker(): Worker | null {
     },
   };
   g[globalKey] = worker;
+  // Finish the batch in flight before the database closes on shutdown.
+  onShutdown(worker.stop);
   return worker;
 }

@@ -1,0 +1,22 @@
+/**
+ * Work that must finish before the database closes on shutdown (SIGTERM/SIGINT): background workers
+ * register here; the usage flusher's signal handling (lib/services/usage.ts) runs them all, then
+ * closes the database once, so no worker is left mid-query on a closed connection.
+ */
+type Hook = () => Promise<void>;
+const globalKey = Symbol.for('crm.shutdown-hooks');
+type G = typeof globalThis & { [globalKey]?: Set<Hook> };
+
+function hooks(): Set<Hook> {
+  const g = globalThis as G;
+  return (g[globalKey] ??= new Set());
+}
+
+export function onShutdown(hook: Hook): () => void {
+  hooks().add(hook);
+  return () => hooks().delete(hook);
+}
+
+export async function runShutdownHooks(): Promise<void> {
+  await Promise.allSettled([...hooks()].map((hook) => hook()));
+}

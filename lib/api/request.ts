@@ -32,3 +32,17 @@ export function parseQuery<S extends z.ZodType>(request: Request, schema: S): z.
   if (!parsed.success) throw validationError(parsed.error.issues);
   return parsed.data;
 }
+
+/**
+ * The origin the client used to reach us ("https://crm.example.com"), behind a proxy too: the API
+ * document names it as its server, so Try it out and the request samples call this very server.
+ */
+export function requestOrigin(headers: Headers, fallbackUrl?: string): string {
+  const host = headers.get('x-forwarded-host')?.split(',')[0]?.trim() || headers.get('host');
+  const fallback = fallbackUrl ? new URL(fallbackUrl) : null;
+  // A host is letters, digits, dots, dashes, a port or an IPv6 literal; anything else is ignored.
+  if (!host || !/^[A-Za-z0-9.\-:[\]]+$/.test(host)) return fallback?.origin ?? 'http://localhost:3000';
+  const proto =
+    headers.get('x-forwarded-proto')?.split(',')[0]?.trim() || fallback?.protocol.replace(':', '') || 'http';
+  return `${proto === 'https' ? 'https' : 'http'}://${host}`;
+}

@@ -50,6 +50,29 @@ export type WithKeyOptions = {
 
 type Handler<P> = (request: NextRequest, ctx: KeyContext<P>) => Promise<Response> | Response;
 
+/** How a handler is guarded; the OpenAPI document reads it from the handler itself, so it cannot drift. */
+export type RouteGuard = { kind: 'key'; options: WithKeyOptions } | { kind: 'public' };
+
+const GUARD = Symbol.for('crm.route-guard');
+
+function withGuard<F extends object>(handler: F, guard: RouteGuard): F {
+  Object.defineProperty(handler, GUARD, { value: guard, enumerable: false });
+  return handler;
+}
+
+/** The guard of an exported route handler; null for a handler not made by withKey/withoutKey. */
+export function routeGuard(handler: unknown): RouteGuard | null {
+  if (typeof handler !== 'function') return null;
+  return (handler as unknown as Record<symbol, RouteGuard | undefined>)[GUARD] ?? null;
+}
+
+/** The permission a request needs: the fixed one, or the resource's read/write by HTTP method. */
+export function neededPermission(options: WithKeyOptions, method: string): Permission | null {
+  return (
+    options.permission ?? (options.resource ? permission(options.resource, accessForMethod(method)) : null)
+  );
+}
+
 /**
  * The wrapper every /crm handler goes through: key check (the authoritative one; the proxy only
  * gates), permission, tenant, error rendering and usage counting, in one place.
@@ -58,7 +81,7 @@ export function withKey<P extends Record<string, string | string[]> = Record<str
   handler: Handler<P>,
   options: WithKeyOptions = {},
 ) {
-  return async (request: NextRequest, route: { params: Promise<P> }): Promise<Response> => {
+  const guarded = async (request: NextRequest, route: { params: Promise<P> }): Promise<Response> => {
     const started = performance.now();
     const requestId = randomUUID();
     const headers = request.headers;
@@ -89,9 +112,7 @@ export function withKey<P extends Record<string, string | string[]> = Record<str
         key = result.key;
         keyId = key.id;
         organisationId = key.organisationId;
-        const needed =
-          options.permission ??
-          (options.resource ? permission(options.resource, accessForMethod(request.method)) : null);
+        const needed = neededPermission(options, request.method);
         if (needed && !hasPermission(key.permissions, needed)) {
           throw new ApiError('permission_denied', `This key needs the ${needed} permission.`);
         }
@@ -135,6 +156,7 @@ export function withKey<P extends Record<string, string | string[]> = Record<str
     }
     return response;
   };
+  return withGuard(guarded, { kind: 'key', options });
 }
 
 /** Any thrown value as the API's JSON error. Unknown errors are logged and never shown. */
@@ -147,7 +169,7 @@ export function renderError(error: unknown, requestId: string): Response {
 
 /** For routes that need no key (health, the OpenAPI document): errors in the same format. */
 export function withoutKey(handler: (request: NextRequest) => Promise<Response> | Response) {
-  return async (request: NextRequest): Promise<Response> => {
+  const guarded = async (request: NextRequest): Promise<Response> => {
     const requestId = randomUUID();
     try {
       const response = await handler(request);
@@ -157,6 +179,7 @@ export function withoutKey(handler: (request: NextRequest) => Promise<Response> 
       return renderError(error, requestId);
     }
   };
+  return withGuard(guarded, { kind: 'public' });
 }
 
 /**

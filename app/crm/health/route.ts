@@ -3,6 +3,7 @@ import { db } from '@/db';
 import { getReadyDatabase } from '@/db/bootstrap';
 import { withoutKey } from '@/lib/api/with-key';
 import { ApiError } from '@/lib/api/errors';
+import { healthResponseSchema } from '@/lib/validation/health';
 
 export const dynamic = 'force-dynamic';
 
@@ -20,5 +21,11 @@ export const GET = withoutKey(async () => {
   } catch {
     throw new ApiError('database_unavailable');
   }
-  return Response.json({ status: 'ok', database: 'up', latency_ms: Math.round(performance.now() - started) });
+  return Response.json(
+    healthResponseSchema.parse({
+      status: 'ok',
+      database: 'up',
+      latency_ms: Math.round(performance.now() - started),
+    }),
+  );
 });

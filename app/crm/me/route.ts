@@ -1,17 +1,20 @@
 import { withKey } from '@/lib/api/with-key';
 import { ApiError } from '@/lib/api/errors';
+import { meResponseSchema } from '@/lib/validation/me';
 
 // GET /crm/me — the calling key's identity; any valid key may call it
 export const GET = withKey(async (_request, { key }) => {
   if (!key) throw new ApiError('unauthenticated', 'Send an API key to see its identity.');
-  return Response.json({
-    id: key.id,
-    visible_id: key.visibleId,
-    name: key.name,
-    kind: key.kind,
-    organisation_id: key.organisationId,
-    permissions: key.permissions,
-    tenants: key.allTenants ? 'all' : key.tenantIds,
-    expiry_date: key.expiresAt?.toISOString() ?? null,
-  });
+  return Response.json(
+    meResponseSchema.parse({
+      id: key.id,
+      visible_id: key.visibleId,
+      name: key.name,
+      kind: key.kind,
+      organisation_id: key.organisationId,
+      permissions: key.permissions,
+      tenants: key.allTenants ? 'all' : key.tenantIds,
+      expiry_date: key.expiresAt?.toISOString() ?? null,
+    }),
+  );
 });

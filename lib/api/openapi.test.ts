@@ -1,0 +1,148 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { describe, expect, it } from 'vitest';
+import { ERROR_CODES } from './errors';
+import { openApiRoutes } from './openapi-routes';
+import { buildOpenApiDocument, HTTP_METHODS, listApiUrls, type HttpMethod } from './openapi';
+
+const ORIGIN = 'https://crm.example.test';
+const APP_CRM = path.resolve(__dirname, '../../app/crm');
+
+/** Every app/crm/**\/route.ts as its URL path ("[id]" → "{id}") and file. */
+function routeFiles(dir = APP_CRM, segments: string[] = ['crm']): { path: string; file: string }[] {
+  const out: { path: string; file: string }[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      // Route groups "(x)" add no segment; "[id]" is a parameter.
+      const segment = /^\(.*\)$/.test(entry.name) ? null : entry.name.replace(/^\[(.+)\]$/, '{$1}');
+      out.push(...routeFiles(full, segment ? [...segments, segment] : segments));
+    } else if (/^route\.(ts|tsx|js)$/.test(entry.name)) {
+      out.push({ path: `/${segments.join('/')}`, file: full });
+    }
+  }
+  return out;
+}
+
+describe('the OpenAPI document', () => {
+  const document = buildOpenApiDocument(openApiRoutes(), ORIGIN);
+
+  it('is a valid OpenAPI 3.1 document', async () => {
+    // validate() mutates what it is given (dereferencing): give it a copy.
+    const api = await SwaggerParser.validate(structuredClone(document) as never);
+    expect((api as { openapi?: string }).openapi).toBe('3.1.0');
+  });
+
+  it('is checked by a validator that does refuse a broken document', async () => {
+    const broken = structuredClone(document) as unknown as { paths: Record<string, Record<string, unknown>> };
+    // A parameter without "in", and an error response pointing at a schema that does not exist.
+    (broken.paths['/crm/me'].get as { parameters?: unknown }).parameters = [{ name: 'x' }];
+    await expect(SwaggerParser.validate(structuredClone(broken) as never)).rejects.toThrow();
+    const dangling = structuredClone(document) as unknown as {
+      components: { schemas: Record<string, unknown> };
+    };
+    delete dangling.components.schemas.Error;
+    await expect(SwaggerParser.validate(dangling as never)).rejects.toThrow(/Error/);
+  });
+
+  it('lists every route file and exported method under app/crm, and nothing else', async () => {
+    const files = routeFiles();
+    expect(files.length).toBeGreaterThan(2);
+    const inFiles: string[] = [];
+    for (const { path: urlPath, file } of files) {
+      const routeModule = (await import(file)) as Record<string, unknown>;
+      const methods = HTTP_METHODS.filter((m) => typeof routeModule[m] === 'function');
+      expect(methods.length, `${file} exports no HTTP method`).toBeGreaterThan(0);
+      for (const m of methods) inFiles.push(`${m} ${urlPath}`);
+    }
+    const documented = listApiUrls(document).map((u) => `${u.method} ${u.path}`);
+    expect([...documented].sort()).toEqual([...inFiles].sort());
+  });
+
+  it('documents each path with the route module of that very path', async () => {
+    const files = new Map(routeFiles().map((f) => [f.path, f.file]));
+    for (const route of openApiRoutes()) {
+      const file = files.get(route.path);
+      expect(file, `${route.path} has no route file`).toBeDefined();
+      expect(route.module).toBe(await import(file!));
+    }
+  });
+
+  it('documents every error code with its status, and both ways to send a key', () => {
+    const components = document.components as {
+      examples: Record<string, { value: { error: { code: string } } }>;
+      securitySchemes: Record<string, { type: string; in?: string; name?: string; scheme?: string }>;
+      schemas: { Error: { properties: { error: { properties: { code: { enum: string[] } } } } } };
+    };
+    expect(Object.keys(components.examples).sort()).toEqual(Object.keys(ERROR_CODES).sort());
+    expect(components.schemas.Error.properties.error.properties.code.enum.sort()).toEqual(
+      Object.keys(ERROR_CODES).sort(),
+    );
+    expect(components.securitySchemes.ApiKeyHeader).toMatchObject({
+      type: 'apiKey',
+      in: 'header',
+      name: 'X-API-KEY',
+    });
+    expect(components.securitySchemes.BearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+    // Each error response lists only codes of its own status.
+    for (const item of Object.values(document.paths)) {
+      for (const op of Object.values(item)) {
+        for (const [status, response] of Object.entries(op!.responses)) {
+          const examples = (
+            response.content as Record<string, { examples?: Record<string, unknown> }> | undefined
+          )?.['application/json']?.examples;
+          for (const code of Object.keys(examples ?? {})) {
+            expect(ERROR_CODES[code as keyof typeof ERROR_CODES].status).toBe(Number(status));
+          }
+        }
+      }
+    }
+  });
+
+  it('takes the guard of each operation from its handler', () => {
+    const me = document.paths['/crm/me'].get!;
+    expect(me.security).toEqual([{ ApiKeyHeader: [] }, { BearerAuth: [] }]);
+    expect(Object.keys(me.responses)).toEqual(expect.arrayContaining(['200', '401']));
+    const health = document.paths['/crm/health'].get!;
+    expect(health.security).toEqual([]);
+    expect(health.responses['401']).toBeUndefined();
+    expect(Object.keys(health.responses)).toContain('503');
+  });
+
+  it('names this server, and every operation carries curl, fetch and requests samples', () => {
+    expect(document.servers).toEqual([{ url: ORIGIN, description: 'This server' }]);
+    for (const url of listApiUrls(document)) {
+      const op = document.paths[url.path][url.method.toLowerCase() as Lowercase<HttpMethod>]!;
+      expect(op['x-codeSamples'].map((s) => s.label)).toEqual([
+        'curl',
+        'JavaScript (fetch)',
+        'Python (requests)',
+      ]);
+      const curl = op['x-codeSamples'][0].source;
+      expect(curl).toContain(
+        `curl -X ${url.method} "${ORIGIN}${url.path.replace(/\{(\w+)\}/g, (_, p) => `$${p.toUpperCase()}`)}"`,
+      );
+      expect(curl.includes('X-API-KEY: $CRM_API_KEY')).toBe(!url.public);
+      expect(curl.includes('X-Tenant-Id')).toBe(url.tenant);
+      expect(op.description).toContain('#### Request samples');
+    }
+  });
+
+  it('gives every request body an example that its own schema accepts', () => {
+    let checked = 0;
+    for (const route of openApiRoutes()) {
+      for (const [method, op] of Object.entries(route.operations)) {
+        if (!op?.body) continue;
+        const documented = document.paths[route.path][method.toLowerCase() as Lowercase<HttpMethod>]!;
+        const example = (documented.requestBody!.content as Record<string, { example: unknown }>)[
+          'application/json'
+        ].example;
+        const parsed = op.body.safeParse(example);
+        expect(parsed.success, `${method} ${route.path}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(0);
+  });
+});

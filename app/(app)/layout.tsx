@@ -7,6 +7,7 @@ import { ToastProvider } from '@/components/ui/toast';
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
   const user = await requireUser();
   const admin = isAdmin(user);
+  const superadmin = user.role === 'superadmin';
   return (
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white">
@@ -26,6 +27,12 @@ export default async function AppLayout({ children }: { children: React.ReactNod
               </>
             )}
             <NavLink href="/settings/api">API access</NavLink>
+            {superadmin && <NavLink href="/superadmin/api">API management</NavLink>}
+            {superadmin ? (
+              <NavLink href="/superadmin/api-docs">API docs</NavLink>
+            ) : (
+              admin && <NavLink href="/admin/api-docs">API docs</NavLink>
+            )}
           </nav>
           <div className="ml-auto flex items-center gap-3 text-sm">
             <span className="hidden text-right sm:block">

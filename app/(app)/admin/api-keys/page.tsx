@@ -39,12 +39,17 @@ export default async function ApiKeysPage({
 
   return (
     <div className="space-y-6">
-      <div>
-        <h1 className="text-2xl font-semibold tracking-tight">API keys</h1>
-        <p className="mt-1 text-sm text-slate-500">
-          Keys that integrations use to call the CRM API
-          {user.role === 'superadmin' ? ', across every organisation.' : ` for ${user.organisationName}.`}
-        </p>
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight">API keys</h1>
+          <p className="mt-1 text-sm text-slate-500">
+            Keys that integrations use to call the CRM API
+            {user.role === 'superadmin' ? ', across every organisation.' : ` for ${user.organisationName}.`}
+          </p>
+        </div>
+        <Link href="/admin/api-docs" className="text-sm font-medium text-indigo-700 hover:underline">
+          API reference and request samples
+        </Link>
       </div>
       <section aria-label="Summary" className="grid grid-cols-2 gap-3 sm:grid-cols-5">
         {widgets.map((w) => (

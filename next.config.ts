@@ -6,6 +6,29 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   // forbidden() renders app/forbidden.tsx with a real 403 status for signed-in users without the role.
   experimental: { authInterrupts: true },
+  turbopack: {
+    // Swagger UI (swagger-ui-react) resolves OpenAPI 3.1 documents with ApiDOM, whose ES modules
+    // attach `refract` to their classes in a side-effect module that Turbopack's re-export
+    // optimisation skips: "refract is not a function" and operations never load
+    // (swagger-api/swagger-ui#10599, vercel/next.js#86507). The CommonJS build of swagger-client,
+    // which loads ApiDOM through require(), runs those registrations.
+    resolveAlias: Object.fromEntries(
+      [
+        'execute',
+        'helpers',
+        'http',
+        'resolver',
+        'resolver/strategies/generic',
+        'resolver/strategies/json-schema-2020-12-apidom',
+        'resolver/strategies/openapi-2',
+        'resolver/strategies/openapi-3-0',
+        'resolver/strategies/openapi-3-1-apidom',
+        'resolver/strategies/openapi-3-2-apidom',
+        'subtree-resolver',
+      ].map((path) => [`swagger-client/es/${path}`, `swagger-client/lib/${path}`]),
+    ),
+  },
+  },
 };
 
 export default nextConfig;

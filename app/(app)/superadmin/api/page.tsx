@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { headers } from 'next/headers';
 import Link from 'next/link';
 import { listOrganisations } from '@/db/queries/organisations';
-import { crmRoutes } from '@/lib/api/crm-routes';
+import { openApiRoutes } from '@/lib/api/openapi-routes';
 import { buildOpenApiDocument, listApiUrls, type ApiUrl } from '@/lib/api/openapi';
 import { requestOrigin } from '@/lib/api/request';
 import { requireSuperadmin } from '@/lib/auth/session';
@@ -32,7 +32,7 @@ export default async function ApiManagementPage() {
   await requireSuperadmin();
   const origin = requestOrigin(await headers());
   // The same document /crm/openapi.json serves, so this list cannot disagree with the docs.
-  const urls = listApiUrls(buildOpenApiDocument(crmRoutes(), origin));
+  const urls = listApiUrls(buildOpenApiDocument(openApiRoutes(), origin));
   const organisations = await listOrganisations({ scope: { all: true } });
   const links = [
     {

@@ -28,7 +28,6 @@ const nextConfig: NextConfig = {
       ].map((path) => [`swagger-client/es/${path}`, `swagger-client/lib/${path}`]),
     ),
   },
-  },
 };
 
 export default nextConfig;

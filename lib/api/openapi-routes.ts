@@ -1,10 +1,105 @@
 import 'server-only';
+import * as analyticsSummary from '@/app/crm/analytics/summary/route';
+import * as apiKeys from '@/app/crm/api-keys/route';
+import * as apiKey from '@/app/crm/api-keys/[id]/route';
+import * as apiKeyDisable from '@/app/crm/api-keys/[id]/disable/route';
+import * as apiKeyEnable from '@/app/crm/api-keys/[id]/enable/route';
+import * as apiKeyRegenerate from '@/app/crm/api-keys/[id]/regenerate/route';
+import * as apiKeyRevoke from '@/app/crm/api-keys/[id]/revoke/route';
+import * as calls from '@/app/crm/calls/route';
+import * as call from '@/app/crm/calls/[id]/route';
+import * as contacts from '@/app/crm/contacts/route';
+import * as contact from '@/app/crm/contacts/[id]/route';
+import * as customers from '@/app/crm/customers/route';
+import * as customer from '@/app/crm/customers/[id]/route';
 import * as health from '@/app/crm/health/route';
+import * as inventory from '@/app/crm/inventory/route';
+import * as inventoryItem from '@/app/crm/inventory/[id]/route';
+import * as leads from '@/app/crm/leads/route';
+import * as lead from '@/app/crm/leads/[id]/route';
 import * as me from '@/app/crm/me/route';
 import * as openapiJson from '@/app/crm/openapi.json/route';
+import * as services from '@/app/crm/services/route';
+import * as service from '@/app/crm/services/[id]/route';
+import {
+  callResource,
+  contactResource,
+  customerResource,
+  inventoryResource,
+  leadResource,
+  serviceResource,
+  type CrmResource,
+} from '@/lib/services/crm-resources';
+import { analyticsSummarySchema } from '@/lib/validation/analytics';
+import {
+  apiKeyListResponseSchema,
+  apiKeyResponseSchema,
+  createApiKeySchema,
+  createdApiKeyResponseSchema,
+  listApiKeysSchema,
+  updateApiKeySchema,
+} from '@/lib/validation/api-keys';
+import { listQuerySchema, pageSchema } from '@/lib/validation/crm';
 import { healthResponseSchema } from '@/lib/validation/health';
 import { meResponseSchema } from '@/lib/validation/me';
 import { defineRoute, type RouteDoc } from './openapi';
+
+type RouteModule = Record<string, unknown>;
+
+/**
+ * The two route files of a CRM resource (lib/api/crm-routes.ts), documented from the resource's own
+ * create, update and output schemas: a new CRM resource is one line below.
+ */
+function crmResourceRoutes(resource: CrmResource, collection: RouteModule, item: RouteModule): RouteDoc[] {
+  const one = resource.entity.replace(/_/g, ' ');
+  const path = `/crm/${resource.resource.replace(/_/g, '-')}` as const;
+  const conflicts = resource.unique ? (['conflict'] as const) : [];
+  return [
+    defineRoute(path, collection, {
+      GET: {
+        summary: `List ${one}s`,
+        description: `One page of the organisation's ${one}s, newest first.`,
+        query: listQuerySchema,
+        response: pageSchema(resource.outputSchema),
+      },
+      POST: {
+        summary: `Create a ${one}`,
+        body: resource.createSchema,
+        response: resource.outputSchema,
+        status: 201,
+        idempotent: true,
+        errors: [...conflicts],
+      },
+    }),
+    defineRoute(`${path}/{id}`, item, {
+      GET: { summary: `Get a ${one}`, response: resource.outputSchema },
+      PATCH: {
+        summary: `Update a ${one}`,
+        description: 'Send only the fields to change.',
+        body: resource.updateSchema,
+        response: resource.outputSchema,
+        errors: [...conflicts],
+      },
+      PUT: {
+        summary: `Update a ${one} (PUT)`,
+        description: 'The same as PATCH: send only the fields to change.',
+        body: resource.updateSchema,
+        response: resource.outputSchema,
+        errors: [...conflicts],
+      },
+      DELETE: { summary: `Delete a ${one}`, status: 204, responseDescription: 'Deleted.' },
+    }),
+  ];
+}
+
+/** A request that creates a working key: the schema alone cannot tell which permission strings exist. */
+const CREATE_KEY_EXAMPLE = {
+  name: 'Nightly billing sync',
+  description: 'Reads customers and services for the billing export.',
+  permissions: ['customers:read', 'services:read'],
+  tenants: 'all',
+  expiry_date: '2030-12-31',
+};
 
 /**
  * THE list of /crm routes in the API document: one entry per route file, naming the zod schemas its
@@ -21,12 +116,99 @@ export function openApiRoutes(): RouteDoc[] {
         GET: {
           summary: 'The calling API key',
           description:
-            'Who the key is: its organisation, permissions and the organisations (tenants) it may reach.',
+            'Who the key is: its organisation, permissions and the organisations (tenants) it may reach. ' +
+            'A good first call to check a key works.',
           response: meResponseSchema,
         },
       },
       'Identity',
     ),
+    defineRoute('/crm/api-keys', apiKeys, {
+      GET: {
+        summary: 'List API keys',
+        description: "The organisation's keys, masked: a secret is never shown again after it was created.",
+        query: listApiKeysSchema,
+        response: apiKeyListResponseSchema,
+      },
+      POST: {
+        summary: 'Create an API key',
+        description:
+          'The response is the only one that contains the secret (`api_key`): store it now. ' +
+          'A key never gets more permissions or tenants than whoever creates it.',
+        body: createApiKeySchema,
+        example: CREATE_KEY_EXAMPLE,
+        response: createdApiKeyResponseSchema,
+        status: 201,
+        idempotent: true,
+        errors: ['forbidden', 'name_taken'],
+      },
+    }),
+    defineRoute('/crm/api-keys/{id}', apiKey, {
+      GET: { summary: 'Get an API key', response: apiKeyResponseSchema },
+      PATCH: {
+        summary: 'Update an API key',
+        description:
+          'Change its name, description, expiry date, permissions or tenants. Send only what changes.',
+        body: updateApiKeySchema,
+        response: apiKeyResponseSchema,
+        errors: ['forbidden', 'name_taken', 'key_revoked_final'],
+      },
+      DELETE: {
+        summary: 'Delete an API key',
+        description: 'The key stops working at once; its audit events stay.',
+        status: 204,
+        responseDescription: 'Deleted.',
+        errors: ['forbidden', 'key_protected'],
+      },
+    }),
+    defineRoute('/crm/api-keys/{id}/regenerate', apiKeyRegenerate, {
+      POST: {
+        summary: 'Regenerate an API key',
+        description: 'A new secret (in `api_key`, shown once); the old one fails from the next request.',
+        response: createdApiKeyResponseSchema,
+        status: 201,
+        idempotent: true,
+        errors: ['forbidden', 'key_revoked_final'],
+      },
+    }),
+    defineRoute('/crm/api-keys/{id}/disable', apiKeyDisable, {
+      POST: {
+        summary: 'Disable an API key',
+        description: 'Requests with the key are refused until it is enabled again.',
+        response: apiKeyResponseSchema,
+        errors: ['forbidden', 'key_revoked_final'],
+      },
+    }),
+    defineRoute('/crm/api-keys/{id}/enable', apiKeyEnable, {
+      POST: {
+        summary: 'Enable an API key',
+        response: apiKeyResponseSchema,
+        errors: ['forbidden', 'key_revoked_final'],
+      },
+    }),
+    defineRoute('/crm/api-keys/{id}/revoke', apiKeyRevoke, {
+      POST: {
+        summary: 'Revoke an API key',
+        description:
+          'For good: the key is refused from the very next request and can never be enabled again.',
+        response: apiKeyResponseSchema,
+        errors: ['forbidden', 'key_revoked_final'],
+      },
+    }),
+    ...crmResourceRoutes(customerResource, customers, customer),
+    ...crmResourceRoutes(contactResource, contacts, contact),
+    ...crmResourceRoutes(leadResource, leads, lead),
+    ...crmResourceRoutes(callResource, calls, call),
+    ...crmResourceRoutes(serviceResource, services, service),
+    ...crmResourceRoutes(inventoryResource, inventory, inventoryItem),
+    defineRoute('/crm/analytics/summary', analyticsSummary, {
+      GET: {
+        summary: 'Analytics summary',
+        description:
+          "Counts over the organisation's records. Analytics is read-only: other methods answer 405.",
+        response: analyticsSummarySchema,
+      },
+    }),
     defineRoute(
       '/crm/health',
       health,

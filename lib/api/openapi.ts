@@ -35,6 +35,8 @@ export type OperationDoc = {
   errors?: ErrorCode[];
   /** Request body example, where the schema's own examples do not make a valid request. */
   example?: unknown;
+  /** Accepts an Idempotency-Key header (lib/api/idempotency.ts): a retry gets the first response. */
+  idempotent?: boolean;
 };
 
 export type RouteDoc = {
@@ -193,10 +195,14 @@ function exampleString(schema: JsonSchema, name: string): string {
       return 'https://example.com/hooks/crm';
   }
   const words = name ? name.replace(/_/g, ' ') : 'text';
-  const text = `Example ${words}`;
   const min = Number(schema.minLength ?? 0);
   const max = Number(schema.maxLength ?? Infinity);
-  return text.padEnd(min, 'x').slice(0, max);
+  const fit = (text: string) => text.padEnd(min, 'x').slice(0, max);
+  if (typeof schema.pattern !== 'string') return fit(`Example ${words}`);
+  // A pattern (phone numbers, SKUs, …): the first of a few typical values that matches it.
+  const pattern = new RegExp(schema.pattern, 'u');
+  const candidates = [`Example ${words}`, '+44 20 7946 0958', 'SKU-1001', 'EUR', 'example', '12345'];
+  return candidates.map(fit).find((c) => pattern.test(c)) ?? fit(`Example ${words}`);
 }
 
 /** "api-keys" → the api_keys resource of the catalogue. */
@@ -222,8 +228,10 @@ function operationId(method: HttpMethod, path: string): string {
   return [method.toLowerCase(), ...words.map((w) => w[0].toUpperCase() + w.slice(1))].join('');
 }
 
+type OperationGuard = Exclude<RouteGuard, { kind: 'method-not-allowed' }>;
+
 function errorCodesFor(
-  guard: RouteGuard,
+  guard: OperationGuard,
   needed: Permission | null,
   op: OperationDoc,
   hasPathParams: boolean,
@@ -241,6 +249,8 @@ function errorCodesFor(
   }
   if (op.body) ['invalid_json', 'bad_request', 'validation_failed'].forEach((c) => codes.add(c as ErrorCode));
   if (op.query) codes.add('validation_failed');
+  if (op.idempotent)
+    ['bad_request', 'conflict', 'idempotency_conflict'].forEach((c) => codes.add(c as ErrorCode));
   if (hasPathParams) codes.add('not_found');
   op.errors?.forEach((c) => codes.add(c));
   return [...codes];
@@ -275,7 +285,7 @@ function buildOperation(
   origin: string,
 ): OpenApiOperation {
   const guard = routeGuard(route.module[method]);
-  if (!guard) {
+  if (!guard || guard.kind === 'method-not-allowed') {
     throw new Error(
       `${method} ${route.path} is not made with withKey or withoutKey, so its guard is unknown.`,
     );
@@ -298,6 +308,17 @@ function buildOperation(
         'The organisation (tenant) to act on. Required when the key may reach several tenants or all of them; ' +
         'may be left out when it reaches exactly one.',
       schema: { type: 'string', format: 'uuid' },
+    });
+  }
+  if (op.idempotent) {
+    parameters.push({
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: false,
+      description:
+        'Any unique string (1–255 printable characters), e.g. a UUID. Retrying with the same key and body ' +
+        'returns the first response (with `Idempotent-Replayed: true`) instead of creating twice.',
+      schema: { type: 'string', minLength: 1, maxLength: 255 },
     });
   }
   if (op.query) {

@@ -51,12 +51,16 @@ export type WithKeyOptions = {
 type Handler<P> = (request: NextRequest, ctx: KeyContext<P>) => Promise<Response> | Response;
 
 /** How a handler is guarded; the OpenAPI document reads it from the handler itself, so it cannot drift. */
-export type RouteGuard = { kind: 'key'; options: WithKeyOptions } | { kind: 'public' };
+export type RouteGuard =
+  | { kind: 'key'; options: WithKeyOptions }
+  | { kind: 'public' }
+  /** Answers 405 only: not an operation, so the document leaves it out. */
+  | { kind: 'method-not-allowed'; allowed: readonly string[] };
 
 const GUARD = Symbol.for('crm.route-guard');
 
 function withGuard<F extends object>(handler: F, guard: RouteGuard): F {
-  Object.defineProperty(handler, GUARD, { value: guard, enumerable: false });
+  Object.defineProperty(handler, GUARD, { value: guard, enumerable: false, configurable: true });
   return handler;
 }
 
@@ -187,9 +191,10 @@ export function withoutKey(handler: (request: NextRequest) => Promise<Response> 
  * an anonymous caller still learns nothing but "send a key").
  */
 export function methodNotAllowed(allowed: readonly string[]) {
-  return withKey((_request, { requestId }) =>
+  const handler = withKey((_request, { requestId }) =>
     errorResponse(new ApiError('method_not_allowed', `Use ${allowed.join(' or ')}.`), requestId, {
       allow: allowed.join(', '),
     }),
   );
+  return withGuard(handler, { kind: 'method-not-allowed', allowed });
 }

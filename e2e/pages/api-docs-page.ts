@@ -23,9 +23,11 @@ export class ApiDocsPage {
     const dialog = this.page.locator('.dialog-ux .modal-ux');
     const scheme = dialog.locator('.auth-container').filter({ hasText: 'ApiKeyHeader' });
     await scheme.locator('input').fill(secret);
-    await scheme.getByRole('button', { name: 'Authorize' }).click();
-    await expect(scheme.getByRole('button', { name: 'Logout' })).toBeVisible();
+    // Swagger UI labels its Authorize button "Apply credentials" and Logout "Remove authorization".
+    await scheme.getByRole('button', { name: 'Apply credentials' }).click();
+    await expect(scheme.locator('button', { hasText: 'Logout' })).toBeVisible();
     await dialog.getByRole('button', { name: 'Close' }).first().click();
+    await expect(dialog).toBeHidden();
   }
 
   /** Open an operation, fill its header parameters and Execute (Try it out is on by default). */

@@ -150,4 +150,22 @@ describe('the OpenAPI document', () => {
     }
     expect(checked).toBeGreaterThanOrEqual(15);
   });
+
+  it('gives every success response an example that its own schema accepts', () => {
+    let checked = 0;
+    for (const route of openApiRoutes()) {
+      for (const [method, op] of Object.entries(route.operations)) {
+        if (!op?.response) continue;
+        const documented = document.paths[route.path][method.toLowerCase() as Lowercase<HttpMethod>]!;
+        const content = documented.responses[String(op.status ?? 200)].content as Record<
+          string,
+          { example: unknown }
+        >;
+        const parsed = op.response.safeParse(content['application/json'].example);
+        expect(parsed.success, `${method} ${route.path}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(30);
+  });
 });

@@ -347,7 +347,8 @@ function buildOperation(
   const status = op.status ?? 200;
   const success: JsonSchema = { description: op.responseDescription ?? (status === 201 ? 'Created' : 'OK') };
   if (op.response && status !== 204) {
-    success.content = { 'application/json': { schema: jsonSchema(op.response, 'output') } };
+    const schema = jsonSchema(op.response, 'output');
+    success.content = { 'application/json': { schema, example: exampleFromSchema(schema) } };
   }
 
   const samples = codeSamples({
@@ -473,13 +474,13 @@ export function buildOpenApiDocument(routes: RouteDoc[], origin: string): OpenAp
           type: 'apiKey',
           in: 'header',
           name: 'X-API-KEY',
-          description: 'The API key in the X-API-KEY header.',
+          description: 'The API key in the `X-API-KEY` header. Paste the whole key, e.g. `sk_live_…`.',
         },
         BearerAuth: {
           type: 'http',
           scheme: 'bearer',
           bearerFormat: 'sk_live_… or pat_live_…',
-          description: 'The same key as Authorization: Bearer <key>.',
+          description: 'The same key in the `Authorization` header: `Bearer sk_live_…`.',
         },
       },
       schemas: { Error: jsonSchema(errorBodySchema, 'output') },

@@ -2,6 +2,9 @@ import { expect, test } from './fixtures';
 import { createKey, keyHeader } from './helpers/api';
 import { ApiDocsPage } from './pages/api-docs-page';
 
+// Swagger UI renders the whole document in the browser: give it room on a busy 2-core machine.
+test.describe.configure({ timeout: 120_000 });
+
 test('a superadmin authorizes with a real key and runs Try it out on GET /crm/customers', async ({
   page,
   signInAs,
@@ -49,7 +52,10 @@ test('a wrong key in Authorize gets the documented 401 in Try it out', async ({ 
 });
 
 for (const who of ['admin', 'user'] as const) {
-  test(`an ${who} opening the interactive API docs gets 403`, async ({ page, signInAs }) => {
+  test(`the ${who} opening the interactive API docs and API management gets 403`, async ({
+    page,
+    signInAs,
+  }) => {
     await signInAs(who);
     for (const path of ['/superadmin/api-docs', '/superadmin/api']) {
       const response = await page.goto(path);

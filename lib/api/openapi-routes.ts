@@ -42,7 +42,8 @@ import {
 import { listQuerySchema, pageSchema } from '@/lib/validation/crm';
 import { healthResponseSchema } from '@/lib/validation/health';
 import { meResponseSchema } from '@/lib/validation/me';
-import { defineRoute, type RouteDoc } from './openapi';
+import { LRUCache } from 'lru-cache';
+import { buildOpenApiDocument, defineRoute, type OpenApiDocument, type RouteDoc } from './openapi';
 
 type RouteModule = Record<string, unknown>;
 
@@ -235,4 +236,18 @@ export function openApiRoutes(): RouteDoc[] {
       'System',
     ),
   ];
+}
+
+// Building the document takes ~100 ms and it only changes with the code, so keep it per origin.
+// Bounded: the origin comes from the Host header, which any client can set.
+const documents = new LRUCache<string, OpenApiDocument>({ max: 16 });
+
+/** THE API document for this server's origin (read-only: shared between requests). */
+export function apiDocument(origin: string): OpenApiDocument {
+  let document = documents.get(origin);
+  if (!document) {
+    document = buildOpenApiDocument(openApiRoutes(), origin);
+    documents.set(origin, document);
+  }
+  return document;
 }

@@ -1,5 +1,4 @@
-import { openApiRoutes } from '@/lib/api/openapi-routes';
-import { buildOpenApiDocument } from '@/lib/api/openapi';
+import { apiDocument } from '@/lib/api/openapi-routes';
 import { requestOrigin } from '@/lib/api/request';
 import { withoutKey } from '@/lib/api/with-key';
 
@@ -8,7 +7,7 @@ export const dynamic = 'force-dynamic';
 // GET /crm/openapi.json — the OpenAPI 3.1 document; no key needed; its server is this request's origin
 export const GET = withoutKey(async (request) => {
   const origin = requestOrigin(request.headers, request.url);
-  return Response.json(buildOpenApiDocument(openApiRoutes(), origin), {
+  return Response.json(apiDocument(origin), {
     headers: { 'cache-control': 'no-store' },
   });
 });

@@ -2,8 +2,8 @@ import type { Metadata } from 'next';
 import { headers } from 'next/headers';
 import Link from 'next/link';
 import { listOrganisations } from '@/db/queries/organisations';
-import { openApiRoutes } from '@/lib/api/openapi-routes';
-import { buildOpenApiDocument, listApiUrls, type ApiUrl } from '@/lib/api/openapi';
+import { listApiUrls, type ApiUrl } from '@/lib/api/openapi';
+import { apiDocument } from '@/lib/api/openapi-routes';
 import { requestOrigin } from '@/lib/api/request';
 import { requireSuperadmin } from '@/lib/auth/session';
 
@@ -32,7 +32,7 @@ export default async function ApiManagementPage() {
   await requireSuperadmin();
   const origin = requestOrigin(await headers());
   // The same document /crm/openapi.json serves, so this list cannot disagree with the docs.
-  const urls = listApiUrls(buildOpenApiDocument(openApiRoutes(), origin));
+  const urls = listApiUrls(apiDocument(origin));
   const organisations = await listOrganisations({ scope: { all: true } });
   const links = [
     {

@@ -20,6 +20,9 @@ import * as lead from '@/app/crm/leads/[id]/route';
 import * as me from '@/app/crm/me/route';
 import * as openapiJson from '@/app/crm/openapi.json/route';
 import * as services from '@/app/crm/services/route';
+import * as webhooks from '@/app/crm/webhooks/route';
+import * as webhook from '@/app/crm/webhooks/[id]/route';
+import * as webhookDeliveries from '@/app/crm/webhooks/[id]/deliveries/route';
 import * as service from '@/app/crm/services/[id]/route';
 import {
   callResource,
@@ -42,6 +45,14 @@ import {
 import { listQuerySchema, pageSchema } from '@/lib/validation/crm';
 import { healthResponseSchema } from '@/lib/validation/health';
 import { meResponseSchema } from '@/lib/validation/me';
+import {
+  createdWebhookOutputSchema,
+  createWebhookSchema,
+  updateWebhookSchema,
+  webhookDeliveriesOutputSchema,
+  webhookListOutputSchema,
+  webhookOutputSchema,
+} from '@/lib/validation/webhooks';
 import { LRUCache } from 'lru-cache';
 import { buildOpenApiDocument, defineRoute, type OpenApiDocument, type RouteDoc } from './openapi';
 
@@ -202,6 +213,47 @@ export function openApiRoutes(): RouteDoc[] {
     ...crmResourceRoutes(callResource, calls, call),
     ...crmResourceRoutes(serviceResource, services, service),
     ...crmResourceRoutes(inventoryResource, inventory, inventoryItem),
+    defineRoute('/crm/webhooks', webhooks, {
+      GET: {
+        summary: 'List webhooks',
+        description: 'The webhooks registered with the calling key (never their signing secrets).',
+        response: webhookListOutputSchema,
+      },
+      POST: {
+        summary: 'Create a webhook',
+        description:
+          "Subscribe a URL to one entity's created, updated or deleted events in the organisation. " +
+          'The response is the only one that contains the signing secret (`signing_secret`): store it now. ' +
+          'The key also needs read permission on the entity it subscribes to.',
+        body: createWebhookSchema,
+        response: createdWebhookOutputSchema,
+        status: 201,
+        errors: ['forbidden', 'permission_denied', 'conflict'],
+      },
+    }),
+    defineRoute('/crm/webhooks/{id}', webhook, {
+      GET: { summary: 'Get a webhook', response: webhookOutputSchema },
+      PATCH: {
+        summary: 'Pause or resume a webhook',
+        body: updateWebhookSchema,
+        response: webhookOutputSchema,
+        errors: ['forbidden'],
+      },
+      DELETE: {
+        summary: 'Delete a webhook',
+        description: 'Unsubscribe; queued deliveries go with it.',
+        status: 204,
+        responseDescription: 'Deleted.',
+        errors: ['forbidden'],
+      },
+    }),
+    defineRoute('/crm/webhooks/{id}/deliveries', webhookDeliveries, {
+      GET: {
+        summary: "A webhook's deliveries",
+        description: 'The last 20 delivery attempts, newest first.',
+        response: webhookDeliveriesOutputSchema,
+      },
+    }),
     defineRoute('/crm/analytics/summary', analyticsSummary, {
       GET: {
         summary: 'Analytics summary',

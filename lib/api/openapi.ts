@@ -194,6 +194,9 @@ function exampleString(schema: JsonSchema, name: string): string {
     case 'url':
       return 'https://example.com/hooks/crm';
   }
+  // Fields validated by code rather than a format: go by the name.
+  if (/(^|_)(url|uri)$/.test(name)) return 'https://example.com/hooks/crm';
+  if (/(^|_)email$/.test(name)) return 'jane.doe@example.com';
   const words = name ? name.replace(/_/g, ' ') : 'text';
   const min = Number(schema.minLength ?? 0);
   const max = Number(schema.maxLength ?? Infinity);

@@ -40,7 +40,10 @@ test('a superadmin authorizes with a real key and runs Try it out on GET /crm/cu
   );
 });
 
-test('a wrong key in Authorize gets the documented 401 in Try it out', async ({ page, signInAs }) => {
+test('a wrong key in Authorize gets the documented 401; signing out forgets the key', async ({
+  page,
+  signInAs,
+}) => {
   await signInAs('superadmin');
   const docs = new ApiDocsPage(page);
   await docs.goto();
@@ -49,6 +52,13 @@ test('a wrong key in Authorize gets the documented 401 in Try it out', async ({ 
   const result = await docs.execute(docs.operation('Identity', 'getCrmMe'));
   await expect(result.status).toHaveText('401');
   await expect(result.body).toContainText('key_malformed');
+
+  // persistAuthorization keeps the key in this browser until sign-out.
+  expect(await page.evaluate(() => localStorage.getItem('authorized'))).toContain('sk_live_not-a-real-key');
+  await page.getByRole('link', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/login/);
+  expect(await page.evaluate(() => localStorage.getItem('authorized'))).toBeNull();
 });
 
 for (const who of ['admin', 'user'] as const) {

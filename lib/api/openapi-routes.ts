@@ -51,10 +51,18 @@ import {
   updateWebhookSchema,
   webhookDeliveriesOutputSchema,
   webhookListOutputSchema,
+  webhookEventSchema,
   webhookOutputSchema,
 } from '@/lib/validation/webhooks';
+import { DEFAULT_TOLERANCE_SECONDS, SIGNATURE_PREFIX } from '@/lib/webhooks/signing';
 import { LRUCache } from 'lru-cache';
-import { buildOpenApiDocument, defineRoute, type OpenApiDocument, type RouteDoc } from './openapi';
+import {
+  buildOpenApiDocument,
+  defineRoute,
+  type OpenApiDocument,
+  type RouteDoc,
+  type WebhookDoc,
+} from './openapi';
 
 type RouteModule = Record<string, unknown>;
 
@@ -290,6 +298,34 @@ export function openApiRoutes(): RouteDoc[] {
   ];
 }
 
+/** What the API sends to a webhook's URL (lib/webhooks): documented beside the routes. */
+export function openApiWebhooks(): WebhookDoc[] {
+  return [
+    {
+      name: 'crmEvent',
+      summary: 'A record was created, updated or deleted',
+      description:
+        'POSTed to the URL of each webhook subscribed to the entity and operation. Verify it before use: ' +
+        `compute the HMAC-SHA256 of \`<X-Webhook-Timestamp>.<raw body>\` with the webhook's signing secret, ` +
+        `compare \`${SIGNATURE_PREFIX}<hex>\` to X-Webhook-Signature in constant time, and refuse a timestamp ` +
+        `more than ${DEFAULT_TOLERANCE_SECONDS} seconds from now. Deliveries are retried with backoff until a 2xx.`,
+      body: webhookEventSchema,
+      headers: [
+        {
+          name: 'X-Webhook-Timestamp',
+          description: 'Unix seconds when this attempt was sent.',
+          example: '1767225600',
+        },
+        {
+          name: 'X-Webhook-Signature',
+          description: `${SIGNATURE_PREFIX}<hex HMAC-SHA256 of "<timestamp>.<raw body>" with the signing secret>`,
+          example: `${SIGNATURE_PREFIX}4f7c…`,
+        },
+      ],
+    },
+  ];
+}
+
 // Building the document takes ~100 ms and it only changes with the code, so keep it per origin.
 // Bounded: the origin comes from the Host header, which any client can set.
 const documents = new LRUCache<string, OpenApiDocument>({ max: 16 });
@@ -298,7 +334,7 @@ const documents = new LRUCache<string, OpenApiDocument>({ max: 16 });
 export function apiDocument(origin: string): OpenApiDocument {
   let document = documents.get(origin);
   if (!document) {
-    document = buildOpenApiDocument(openApiRoutes(), origin);
+    document = buildOpenApiDocument(openApiRoutes(), origin, openApiWebhooks());
     documents.set(origin, document);
   }
   return document;

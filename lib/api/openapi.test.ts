@@ -3,7 +3,7 @@ import path from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from './errors';
-import { openApiRoutes } from './openapi-routes';
+import { openApiRoutes, openApiWebhooks } from './openapi-routes';
 import { routeGuard } from './with-key';
 import { buildOpenApiDocument, HTTP_METHODS, listApiUrls, type HttpMethod } from './openapi';
 
@@ -27,7 +27,7 @@ function routeFiles(dir = APP_CRM, segments: string[] = ['crm']): { path: string
 }
 
 describe('the OpenAPI document', () => {
-  const document = buildOpenApiDocument(openApiRoutes(), ORIGIN);
+  const document = buildOpenApiDocument(openApiRoutes(), ORIGIN, openApiWebhooks());
 
   it('is a valid OpenAPI 3.1 document', async () => {
     // validate() mutates what it is given (dereferencing): give it a copy.
@@ -149,6 +149,16 @@ describe('the OpenAPI document', () => {
       }
     }
     expect(checked).toBeGreaterThanOrEqual(15);
+  });
+
+  it('documents the webhook event the API sends, with an example its schema accepts', () => {
+    const event = document.webhooks!.crmEvent.post as {
+      parameters: { name: string }[];
+      requestBody: { content: Record<string, { example: unknown }> };
+    };
+    expect(event.parameters.map((p) => p.name)).toEqual(['X-Webhook-Timestamp', 'X-Webhook-Signature']);
+    const example = event.requestBody.content['application/json'].example;
+    expect(openApiWebhooks()[0].body.safeParse(example).success).toBe(true);
   });
 
   it('gives every success response an example that its own schema accepts', () => {

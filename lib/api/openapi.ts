@@ -49,6 +49,15 @@ export type RouteDoc = {
   tag?: string;
 };
 
+/** An event this API sends to subscribers (OpenAPI 3.1 `webhooks`): its body and headers. */
+export type WebhookDoc = {
+  name: string;
+  summary: string;
+  description: string;
+  body: z.ZodType;
+  headers: { name: string; description: string; example: string }[];
+};
+
 export function defineRoute(
   path: RouteDoc['path'],
   module: Record<string, unknown>,
@@ -114,6 +123,7 @@ export type OpenApiDocument = {
   servers: { url: string; description: string }[];
   tags: { name: string; description: string }[];
   paths: Record<string, Partial<Record<Lowercase<HttpMethod>, OpenApiOperation>>>;
+  webhooks?: Record<string, { post: JsonSchema }>;
   components: JsonSchema;
 };
 
@@ -453,7 +463,11 @@ ${errorRows.join('\n')}
 }
 
 /** The whole document, for this server's origin (so Try it out and the samples call this server). */
-export function buildOpenApiDocument(routes: RouteDoc[], origin: string): OpenApiDocument {
+export function buildOpenApiDocument(
+  routes: RouteDoc[],
+  origin: string,
+  webhooks: WebhookDoc[] = [],
+): OpenApiDocument {
   const paths: OpenApiDocument['paths'] = {};
   const tags = new Map<string, string>();
   for (const route of routes) {
@@ -471,6 +485,43 @@ export function buildOpenApiDocument(routes: RouteDoc[], origin: string): OpenAp
     servers: [{ url: origin, description: 'This server' }],
     tags: [...tags].map(([name, description]) => ({ name, description })),
     paths,
+    ...(webhooks.length
+      ? {
+          webhooks: Object.fromEntries(
+            webhooks.map((w) => {
+              const schema = jsonSchema(w.body, 'output');
+              return [
+                w.name,
+                {
+                  post: {
+                    operationId: `webhook${w.name[0].toUpperCase()}${w.name.slice(1)}`,
+                    summary: w.summary,
+                    description: w.description,
+                    tags: ['Webhooks'],
+                    parameters: w.headers.map((h) => ({
+                      name: h.name,
+                      in: 'header',
+                      required: true,
+                      description: h.description,
+                      schema: { type: 'string' },
+                      example: h.example,
+                    })),
+                    requestBody: {
+                      required: true,
+                      content: { 'application/json': { schema, example: exampleFromSchema(schema) } },
+                    },
+                    responses: {
+                      '2XX': {
+                        description: 'Any 2xx acknowledges the delivery; anything else is retried later.',
+                      },
+                    },
+                  },
+                },
+              ];
+            }),
+          ),
+        }
+      : {}),
     components: {
       securitySchemes: {
         ApiKeyHeader: {

@@ -1,10 +1,12 @@
 import 'server-only';
+import { usageQuerySchema, usageResponseSchema } from '@/lib/validation/usage';
 import * as analyticsSummary from '@/app/crm/analytics/summary/route';
 import * as apiKeys from '@/app/crm/api-keys/route';
 import * as apiKey from '@/app/crm/api-keys/[id]/route';
 import * as apiKeyDisable from '@/app/crm/api-keys/[id]/disable/route';
 import * as apiKeyEnable from '@/app/crm/api-keys/[id]/enable/route';
 import * as apiKeyRegenerate from '@/app/crm/api-keys/[id]/regenerate/route';
+import * as apiKeyUsage from '@/app/crm/api-keys/[id]/usage/route';
 import * as apiKeyRevoke from '@/app/crm/api-keys/[id]/revoke/route';
 import * as calls from '@/app/crm/calls/route';
 import * as call from '@/app/crm/calls/[id]/route';
@@ -179,6 +181,16 @@ export function openApiRoutes(): RouteDoc[] {
         status: 204,
         responseDescription: 'Deleted.',
         errors: ['forbidden', 'key_protected'],
+      },
+    }),
+    defineRoute('/crm/api-keys/{id}/usage', apiKeyUsage, {
+      GET: {
+        summary: "An API key's usage",
+        description:
+          'Requests counted per hour (window=24h) or per day (7d, 30d), split by outcome; counts reach ' +
+          'the database in batches every few seconds.',
+        query: usageQuerySchema,
+        response: usageResponseSchema,
       },
     }),
     defineRoute('/crm/api-keys/{id}/regenerate', apiKeyRegenerate, {

@@ -13,6 +13,25 @@ export const accessLogQuerySchema = z.object({
 
 type Counts = { success: number; denied: number; rateLimited: number; total: number };
 
+const countsSchema = z.object({
+  total: z.number().int(),
+  success: z.number().int(),
+  denied: z.number().int().meta({ description: 'Refused with 401 or 403.' }),
+  rate_limited: z.number().int(),
+});
+
+/** GET /crm/api-keys/{id}/usage: totals of the window and one point per hour (24h) or day (7d, 30d). */
+export const usageResponseSchema = z.object({
+  key_id: z.uuid(),
+  window: z.enum(USAGE_WINDOWS),
+  bucket: z.enum(['hour', 'day']),
+  from: z.iso.datetime(),
+  to: z.iso.datetime(),
+  last_used_at: z.iso.datetime().nullable(),
+  totals: countsSchema,
+  series: z.array(countsSchema.extend({ start: z.iso.datetime() })),
+});
+
 /** The JSON form of a key's usage: what GET /crm/api-keys/{id}/usage returns. */
 export function usageOutput(usage: {
   keyId: string;
@@ -30,7 +49,7 @@ export function usageOutput(usage: {
     denied: c.denied,
     rate_limited: c.rateLimited,
   });
-  return {
+  return usageResponseSchema.parse({
     key_id: usage.keyId,
     window: usage.window,
     bucket: usage.bucket,
@@ -39,5 +58,5 @@ export function usageOutput(usage: {
     last_used_at: usage.lastUsedAt?.toISOString() ?? null,
     totals: counts(usage.totals),
     series: usage.series.map((p) => ({ start: p.start.toISOString(), ...counts(p) })),
-  };
+  });
 }

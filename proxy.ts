@@ -42,4 +42,12 @@ export async function proxy(request: NextRequest) {
   }
 }
 
-export const config = { matcher: ['/crm/:path*'] };
+/**
+ * A narrower matcher: the key-management surfaces only. The benchmark (docs/performance.md) showed
+ * that the proxy layer alone — even an empty one — costs about a quarter of a trivial request's
+ * throughput, more than the whole budget of a key check, while everything it checks is checked again
+ * by the wrapper that every /crm handler goes through (and a test asserts every handler does). So
+ * the high-volume CRM routes skip it, and the routes that create and change keys and webhooks keep
+ * the early gate as defence in depth.
+ */
+export const config = { matcher: ['/crm/api-keys/:path*', '/crm/webhooks/:path*'] };

@@ -1,28 +1,15 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { presentedKey } from '@/lib/api/credentials';
 import { ApiError, errorResponse, isApiError } from '@/lib/api/errors';
-import { cachedKeyLookup } from '@/lib/keys/cache';
 import { parseKey } from '@/lib/keys/format';
-import { verifyKey } from '@/lib/keys/verify';
 
 /**
- * PROXY_VARIANT exists for the benchmark (docs/performance.md), which measures what each design
- * costs: "gate" (the default and the one kept), "full" (the whole key check here too, as if the proxy
- * handed the identity on) and "none" (an empty proxy: the cost of the proxy layer itself).
- */
-const VARIANT = process.env.PROXY_VARIANT ?? 'gate';
-
-/** Routes under /crm that need no key. */
-const PUBLIC = new Set(['/crm/health', '/crm/openapi.json']);
-
-/**
- * A thin gate in front of /crm/*: requests without a key, or with a malformed one, are refused here
- * without touching the database. The authoritative check (lookup, status, expiry, permission,
+ * A thin gate in front of key management (see the matcher below): requests without a key, or with a
+ * malformed one, are refused here without touching the database. The authoritative check (lookup, status, expiry, permission,
  * tenant) is repeated in the route wrapper (lib/api/with-key.ts), so nothing depends on this alone.
  */
-export async function proxy(request: NextRequest) {
+export function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
-  if (PUBLIC.has(pathname) || VARIANT === 'none') return NextResponse.next();
   try {
     const key = presentedKey(request.headers);
     if (!key) {
@@ -31,10 +18,6 @@ export async function proxy(request: NextRequest) {
       throw new ApiError('key_missing');
     }
     if (!parseKey(key)) throw new ApiError('key_malformed');
-    if (VARIANT === 'full') {
-      const result = await verifyKey(key, cachedKeyLookup);
-      if (!result.ok) throw new ApiError(result.code);
-    }
     return NextResponse.next();
   } catch (error) {
     const requestId = crypto.randomUUID();

@@ -3,7 +3,6 @@
  * Prints a table; commits and keeps nothing (fresh databases, dropped at the end).
  *
  *   1. GET /crm/me (key checked, proxy included) vs GET /ping (no proxy, no key): throughput, p50, p99
- *      1b. the same with the other proxy designs: an empty proxy, and the whole check in the proxy
  *   2. the same with the key cache off (every check is a database lookup)
  *   3. cache-miss throughput with 1,000 vs 1,000,000 keys in the database
  *   4. revocation propagation: revoke through instance A while polling instance B
@@ -287,13 +286,6 @@ async function main() {
     log('1. cache on, PostgreSQL');
     const a = await startServer(portA, { DATABASE_URL: created.url });
     const pg1 = await compare('1. key check (cache on)', 'PostgreSQL', portA, client.secret);
-
-    for (const variant of ['none', 'full'] as const) {
-      log(`1b. proxy variant: ${variant}`);
-      const v = await startServer(portOff, { DATABASE_URL: created.url, PROXY_VARIANT: variant });
-      await compare(`1b. proxy variant "${variant}" (cache on)`, 'PostgreSQL', portOff, client.secret);
-      await stopServer(v);
-    }
 
     log('2./3. cache off, 1,000 keys');
     const off = await startServer(portOff, { DATABASE_URL: created.url, KEY_CACHE: 'off' });

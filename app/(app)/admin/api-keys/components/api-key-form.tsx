@@ -7,7 +7,7 @@ import { useToast } from '@/components/ui/toast';
 import { expiryDateInputValue } from '@/lib/validation/api-key-form';
 import type { KeyActionState } from '../actions';
 import { PermissionGrid } from './permission-grid';
-import { SecretReveal } from './secret-reveal';
+import { SecretReveal } from '@/components/ui/secret-reveal';
 import { TenantPicker } from './tenant-picker';
 
 export type KeyFormValues = {

@@ -15,7 +15,7 @@ import {
   type KeyActionState,
 } from '../actions';
 import { ApiKeyForm, type TenantChoices } from './api-key-form';
-import { SecretReveal } from './secret-reveal';
+import { SecretReveal } from '@/components/ui/secret-reveal';
 
 type Open = null | 'edit' | 'regenerate' | 'disable' | 'revoke' | 'delete';
 

@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { presentedKey } from '@/lib/api/credentials';
-import { ApiError, errorResponse, isApiError } from '@/lib/api/errors';
+import { AppError, isAppError } from '@/lib/errors';
+import { errorResponse } from '@/lib/api/errors';
 import { parseKey } from '@/lib/keys/format';
 
 /**
@@ -15,13 +16,13 @@ export function proxy(request: NextRequest) {
     if (!key) {
       // Admins' session cookies also work for key management: the wrapper checks the session.
       if (pathname === '/crm/api-keys' || pathname.startsWith('/crm/api-keys/')) return NextResponse.next();
-      throw new ApiError('key_missing');
+      throw new AppError('key_missing');
     }
-    if (!parseKey(key)) throw new ApiError('key_malformed');
+    if (!parseKey(key)) throw new AppError('key_malformed');
     return NextResponse.next();
   } catch (error) {
     const requestId = crypto.randomUUID();
-    return errorResponse(isApiError(error) ? error : new ApiError('bad_request'), requestId);
+    return errorResponse(isAppError(error) ? error : new AppError('bad_request'), requestId);
   }
 }
 

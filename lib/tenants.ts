@@ -1,4 +1,4 @@
-import { ApiError } from '@/lib/api/errors';
+import { AppError } from '@/lib/errors';
 
 /** Who may reach which tenants: a key's or a user's allowed tenants. */
 export type TenantScope = { allTenants: boolean; tenantIds: readonly string[] };
@@ -13,10 +13,10 @@ export function resolveTenant(scope: TenantScope, requested: string | null | und
   const named = requested?.trim();
   if (!named) {
     if (!scope.allTenants && scope.tenantIds.length === 1) return scope.tenantIds[0];
-    throw new ApiError('tenant_required');
+    throw new AppError('tenant_required');
   }
-  if (!UUID.test(named)) throw new ApiError('bad_request', 'X-Tenant-Id must be an organisation id (UUID).');
-  if (!canReachTenant(scope, named)) throw new ApiError('tenant_forbidden');
+  if (!UUID.test(named)) throw new AppError('bad_request', 'X-Tenant-Id must be an organisation id (UUID).');
+  if (!canReachTenant(scope, named)) throw new AppError('tenant_forbidden');
   return named.toLowerCase();
 }
 

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { db } from '@/db';
 import { organisations, users } from '@/db/schema';
-import type { Actor } from '@/lib/services/audit';
+import type { Actor } from '@/lib/actor';
 
 /** Two organisations with an admin each, a user, and a superadmin: the actors of most tests. */
 export async function createWorld() {

@@ -1,7 +1,7 @@
 import { Pager } from '@/components/ui/pager';
 import { ExactTime, RelativeTime } from '@/components/ui/time';
 import { ACCESS_LOG_KEEP_PER_KEY, ACCESS_LOG_MAX_AGE_DAYS, getKeyAccessLog } from '@/lib/services/usage';
-import type { Actor } from '@/lib/services/audit';
+import type { Actor } from '@/lib/actor';
 
 function statusClass(status: number): string {
   if (status < 300) return 'bg-green-50 text-green-800 ring-green-600/20';

@@ -1,5 +1,5 @@
 import { formatCount } from '@/lib/format';
-import type { Actor } from '@/lib/services/audit';
+import type { Actor } from '@/lib/actor';
 import { getKeyUsage, type UsageTotals } from '@/lib/services/usage';
 import { RelativeTime } from '@/components/ui/time';
 import { toChartPoints } from './chart-points';

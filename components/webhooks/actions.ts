@@ -2,7 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { isApiError } from '@/lib/api/errors';
+import { isAppError } from '@/lib/errors';
 import { actorFromUser, currentRequestContext, requireUser } from '@/lib/auth/session';
 import { setWebhookStatus } from '@/lib/services/webhooks';
 import { WEBHOOK_SETTABLE_STATUSES } from '@/lib/validation/webhooks';
@@ -34,7 +34,7 @@ export async function setWebhookStatusAction(
       await currentRequestContext(),
     );
   } catch (error) {
-    if (isApiError(error)) return { status: 'error', message: error.message };
+    if (isAppError(error)) return { status: 'error', message: error.message };
     console.error('webhook action failed', error);
     return { status: 'error', message: 'Something went wrong on our side. Try again.' };
   }

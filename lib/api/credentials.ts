@@ -1,4 +1,4 @@
-import { ApiError } from './errors';
+import { AppError } from '@/lib/errors';
 
 /**
  * The key a request presents, from X-API-KEY or Authorization: Bearer. Both may be sent if they
@@ -10,10 +10,10 @@ export function presentedKey(headers: Headers): string | null {
   let bearer: string | null = null;
   if (authorization) {
     const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
-    if (!match) throw new ApiError('key_malformed', 'Authorization must be "Bearer <key>".');
+    if (!match) throw new AppError('key_malformed', 'Authorization must be "Bearer <key>".');
     bearer = match[1].trim();
   }
-  if (header && bearer && header !== bearer) throw new ApiError('conflicting_credentials');
+  if (header && bearer && header !== bearer) throw new AppError('conflicting_credentials');
   return header ?? bearer;
 }
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ApiError, validationError } from './errors';
+import { AppError, validationError } from '@/lib/errors';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -7,16 +7,16 @@ const MAX_BODY_BYTES = 1024 * 1024;
 export async function parseJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
   const length = Number(request.headers.get('content-length') ?? 0);
   if (length > MAX_BODY_BYTES)
-    throw new ApiError('bad_request', 'The request body is too large (1 MB at most).');
+    throw new AppError('bad_request', 'The request body is too large (1 MB at most).');
   let body: unknown;
   try {
     const text = await request.text();
     if (text.length > MAX_BODY_BYTES)
-      throw new ApiError('bad_request', 'The request body is too large (1 MB at most).');
+      throw new AppError('bad_request', 'The request body is too large (1 MB at most).');
     body = text.trim() === '' ? {} : JSON.parse(text);
   } catch (error) {
-    if (error instanceof ApiError) throw error;
-    throw new ApiError('invalid_json');
+    if (error instanceof AppError) throw error;
+    throw new AppError('invalid_json');
   }
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw validationError(parsed.error.issues);

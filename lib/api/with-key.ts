@@ -19,11 +19,12 @@ import {
   type Permission,
   type Resource,
 } from '@/lib/permissions';
-import type { Actor, RequestContext } from '@/lib/services/audit';
+import type { Actor, RequestContext } from '@/lib/actor';
 import { recordKeyCheck } from '@/lib/services/usage';
 import { resolveTenant } from '@/lib/tenants';
 import { presentedKey, isCrossSite } from './credentials';
-import { ApiError, errorResponse, validationError } from './errors';
+import { AppError, validationError } from '@/lib/errors';
+import { errorResponse } from './errors';
 
 export type KeyContext<P> = {
   params: P;
@@ -101,24 +102,24 @@ export function withKey<P extends Record<string, string | string[]> = Record<str
       let actor: Actor;
       if (!presented && options.allowSession) {
         user = await getCurrentUser();
-        if (!user) throw new ApiError('unauthenticated');
-        if (!isAdmin(user)) throw new ApiError('forbidden', 'Only admins can manage API keys.');
+        if (!user) throw new AppError('unauthenticated');
+        if (!isAdmin(user)) throw new AppError('forbidden', 'Only admins can manage API keys.');
         if (request.method !== 'GET' && request.method !== 'HEAD' && isCrossSite(headers)) {
-          throw new ApiError('forbidden', 'Cross-site requests with a session cookie are refused.');
+          throw new AppError('forbidden', 'Cross-site requests with a session cookie are refused.');
         }
         actor = actorFromUser(user);
       } else {
         const result = await verifyKey(presented, cachedKeyLookup);
         if (!result.ok) {
           keyId = result.keyId ?? null;
-          throw new ApiError(result.code);
+          throw new AppError(result.code);
         }
         key = result.key;
         keyId = key.id;
         organisationId = key.organisationId;
         const needed = neededPermission(options, request.method);
         if (needed && !hasPermission(key.permissions, needed)) {
-          throw new ApiError('permission_denied', `This key needs the ${needed} permission.`);
+          throw new AppError('permission_denied', `This key needs the ${needed} permission.`);
         }
         actor = {
           type: 'key',
@@ -165,10 +166,10 @@ export function withKey<P extends Record<string, string | string[]> = Record<str
 
 /** Any thrown value as the API's JSON error. Unknown errors are logged and never shown. */
 export function renderError(error: unknown, requestId: string): Response {
-  if (error instanceof ApiError) return errorResponse(error, requestId);
+  if (error instanceof AppError) return errorResponse(error, requestId);
   if (error instanceof ZodError) return errorResponse(validationError(error.issues), requestId);
   console.error(`[${requestId}] unhandled error in API route:`, error);
-  return errorResponse(new ApiError('internal_error'), requestId);
+  return errorResponse(new AppError('internal_error'), requestId);
 }
 
 /** For routes that need no key (health, the OpenAPI document): errors in the same format. */
@@ -192,7 +193,7 @@ export function withoutKey(handler: (request: NextRequest) => Promise<Response> 
  */
 export function methodNotAllowed(allowed: readonly string[]) {
   const handler = withKey((_request, { requestId }) =>
-    errorResponse(new ApiError('method_not_allowed', `Use ${allowed.join(' or ')}.`), requestId, {
+    errorResponse(new AppError('method_not_allowed', `Use ${allowed.join(' or ')}.`), requestId, {
       allow: allowed.join(', '),
     }),
   );

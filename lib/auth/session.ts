@@ -4,7 +4,7 @@ import { headers } from 'next/headers';
 import { forbidden, redirect } from 'next/navigation';
 import { getReadyDatabase } from '@/db/bootstrap';
 import { findUserWithOrganisation } from '@/db/queries/users';
-import type { Actor, RequestContext } from '@/lib/services/audit';
+import type { Actor, RequestContext } from '@/lib/actor';
 import { authOptions } from './options';
 
 export type CurrentUser = NonNullable<Awaited<ReturnType<typeof findUserWithOrganisation>>>;

@@ -12,7 +12,7 @@ import {
 import { listAuditEventsForTarget } from '@/db/queries/audit';
 import { listOrganisations } from '@/db/queries/organisations';
 import { uniqueViolation } from '@/db/rows';
-import { ApiError } from '@/lib/api/errors';
+import { AppError } from '@/lib/errors';
 import { describeKey, generateKey, hashKey, visibleIdentifier } from '@/lib/keys/format';
 import { announceKeyChange } from '@/lib/keys/invalidation';
 import { canGrant, type Permission } from '@/lib/permissions';
@@ -23,8 +23,9 @@ import {
   type ListApiKeysInput,
   type UpdateApiKeyInput,
 } from '@/lib/validation/api-keys';
-import { assertCanManageKeys, isSuperadmin, organisationScope } from './access';
-import { diffFields, recordAudit, type Actor, type RequestContext } from './audit';
+import { assertCanManageKeys, isSuperadmin, organisationScope } from '@/lib/access';
+import { type Actor, type RequestContext } from '@/lib/actor';
+import { diffFields, recordAudit } from './audit';
 
 /** A key as the product shows it: never the hash, never the secret. */
 export type ApiKeyView = {
@@ -96,8 +97,8 @@ function auditable(key: ApiKey, tenantIds: string[]) {
   };
 }
 
-function notFound(): ApiError {
-  return new ApiError('not_found', 'No API key with this id.');
+function notFound(): AppError {
+  return new AppError('not_found', 'No API key with this id.');
 }
 
 /**
@@ -107,19 +108,19 @@ function notFound(): ApiError {
 async function checkTenants(tx: Executor, actor: Actor, tenants: 'all' | string[]): Promise<void> {
   if (tenants === 'all') {
     if (isSuperadmin(actor) || (actor.type === 'key' && actor.allTenants)) return;
-    throw new ApiError('forbidden', 'Only superadmins can create keys for all tenants.', {
+    throw new AppError('forbidden', 'Only superadmins can create keys for all tenants.', {
       tenants: ['Only superadmins can choose "All tenants".'],
     });
   }
   if (actor.type === 'user' && actor.role !== 'superadmin') {
     if (tenants.some((t) => t !== actor.organisationId)) {
-      throw new ApiError('forbidden', 'You can only give access to your own organisation.', {
+      throw new AppError('forbidden', 'You can only give access to your own organisation.', {
         tenants: ['You can only choose your own organisation.'],
       });
     }
   }
   if (actor.type === 'key' && !actor.allTenants && tenants.some((t) => !actor.tenantIds.includes(t))) {
-    throw new ApiError('forbidden', 'A key cannot grant tenants it cannot reach itself.', {
+    throw new AppError('forbidden', 'A key cannot grant tenants it cannot reach itself.', {
       tenants: ['A key cannot grant tenants it cannot reach itself.'],
     });
   }
@@ -129,7 +130,7 @@ async function checkTenants(tx: Executor, actor: Actor, tenants: 'all' | string[
     .where(inArray(organisations.id, tenants));
   const missing = tenants.filter((t) => !found.some((f) => f.id === t));
   if (missing.length) {
-    throw new ApiError('validation_failed', 'Unknown organisation.', {
+    throw new AppError('validation_failed', 'Unknown organisation.', {
       tenants: [`Unknown organisation: ${missing.join(', ')}.`],
     });
   }
@@ -137,14 +138,14 @@ async function checkTenants(tx: Executor, actor: Actor, tenants: 'all' | string[
 
 function checkPermissions(actor: Actor, permissions: Permission[]): void {
   if (actor.type === 'key' && !canGrant(actor.permissions, permissions)) {
-    throw new ApiError('forbidden', 'A key cannot grant more permissions than it holds.', {
+    throw new AppError('forbidden', 'A key cannot grant more permissions than it holds.', {
       permissions: ['A key cannot grant more permissions than it holds.'],
     });
   }
 }
 
-function nameTaken(): ApiError {
-  return new ApiError('name_taken', 'A key with this name already exists.', {
+function nameTaken(): AppError {
+  return new AppError('name_taken', 'A key with this name already exists.', {
     name: ['A key with this name already exists.'],
   });
 }
@@ -181,9 +182,9 @@ export async function createApiKey(
         ? input.organisation_id
         : actor.organisationId;
   if (!organisationId)
-    throw new ApiError('validation_failed', undefined, { organisation_id: ['Choose an organisation.'] });
+    throw new AppError('validation_failed', undefined, { organisation_id: ['Choose an organisation.'] });
   if (input.organisation_id && input.organisation_id !== organisationId) {
-    throw new ApiError('forbidden', 'You can only create keys in your own organisation.');
+    throw new AppError('forbidden', 'You can only create keys in your own organisation.');
   }
   checkPermissions(actor, input.permissions);
 
@@ -312,7 +313,7 @@ async function changeKey<T>(
     const row = await findApiKeyById({ id, scope: organisationScope(actor), forUpdate: true, db: tx });
     if (!row) throw notFound();
     if (actor.type === 'key' && !canGrant(actor.permissions, row.key.permissions)) {
-      throw new ApiError('forbidden', 'A key cannot change a key that holds more permissions than it does.');
+      throw new AppError('forbidden', 'A key cannot change a key that holds more permissions than it does.');
     }
     const tenants = await findKeyTenants({ keyIds: [id], db: tx });
     return change(
@@ -330,7 +331,7 @@ function targetOf(key: ApiKey) {
 }
 
 function refuseIfRevoked(key: ApiKey): void {
-  if (key.status === 'revoked') throw new ApiError('key_revoked_final');
+  if (key.status === 'revoked') throw new AppError('key_revoked_final');
 }
 
 export async function updateApiKey(
@@ -464,7 +465,7 @@ export async function revokeApiKey(actor: Actor, id: string, context?: RequestCo
 /** Delete a key; its audit events stay. Protected keys refuse. */
 export async function deleteApiKey(actor: Actor, id: string, context?: RequestContext): Promise<void> {
   await changeKey(actor, id, async (tx, key, tenantIds) => {
-    if (key.protected) throw new ApiError('key_protected');
+    if (key.protected) throw new AppError('key_protected');
     await tx.delete(apiKeys).where(eq(apiKeys.id, id));
     await recordAudit(tx, {
       actor,

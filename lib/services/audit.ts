@@ -4,28 +4,8 @@ import type { Executor } from '@/db';
 import { listAuditActions, listAuditEvents, listAuditEventsBefore } from '@/db/queries/audit';
 import { csvLine } from '@/lib/csv';
 import { auditFilterFrom, type AuditLogQuery } from '@/lib/validation/audit';
-import { assertCanReadAudit, organisationScope } from './access';
-import type { UserRole } from '@/db/schema';
-import type { Permission } from '@/lib/permissions';
-
-/** Who is acting: a signed-in user, a script's API key, or the system itself. */
-export type Actor =
-  | { type: 'user'; userId: string; organisationId: string; role: UserRole; label: string }
-  | {
-      type: 'key';
-      keyId: string;
-      organisationId: string;
-      label: string;
-      permissions: Permission[];
-      allTenants: boolean;
-      tenantIds: string[];
-      /** Personal keys act as their user. */
-      userId: string | null;
-    }
-  | { type: 'system'; label: 'system' };
-
-/** Where a change came from, for the audit trail. */
-export type RequestContext = { ip?: string | null; userAgent?: string | null };
+import { assertCanReadAudit, organisationScope } from '@/lib/access';
+import type { Actor, RequestContext } from '@/lib/actor';
 
 export type AuditInput = {
   actor: Actor;

@@ -3,7 +3,7 @@ import { createWorld } from '@/test/fixtures';
 import { createContactSchema, updateContactSchema } from '@/lib/validation/contacts';
 import { createInventoryItemSchema } from '@/lib/validation/inventory';
 import { listQuerySchema } from '@/lib/validation/crm';
-import type { Actor } from './audit';
+import type { Actor } from '@/lib/actor';
 import { getAnalyticsSummary } from './analytics';
 import { contactResource, customerResource, inventoryResource, leadResource } from './crm-resources';
 

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { db, type Executor } from '@/db';
 import { calls, contacts, customers, inventoryItems, leads, services } from '@/db/schema';
 import { uniqueViolation } from '@/db/rows';
-import { ApiError, type FieldErrors } from '@/lib/api/errors';
+import { AppError, type FieldErrors } from '@/lib/errors';
 import type { Resource } from '@/lib/permissions';
 import { callSchema, createCallSchema, updateCallSchema } from '@/lib/validation/calls';
 import { contactSchema, createContactSchema, updateContactSchema } from '@/lib/validation/contacts';
@@ -18,7 +18,7 @@ import {
 } from '@/lib/validation/inventory';
 import { createLeadSchema, leadSchema, updateLeadSchema } from '@/lib/validation/leads';
 import { createServiceSchema, serviceSchema, updateServiceSchema } from '@/lib/validation/services';
-import type { Actor } from './audit';
+import type { Actor } from '@/lib/actor';
 import { emitEntityChange, type WebhookEntity } from './entity-events';
 
 /** The columns every CRM table has; the rest is described by its zod schemas. */
@@ -78,7 +78,7 @@ export function defineCrmResource(def: CrmResourceDefinition) {
   const dateFields = new Set(
     Object.keys((def.outputSchema as unknown as z.ZodObject).shape ?? {}).filter((k) => k.endsWith('_at')),
   );
-  const notFound = () => new ApiError('not_found', `No ${def.entity.replace('_', ' ')} with this id.`);
+  const notFound = () => new AppError('not_found', `No ${def.entity.replace('_', ' ')} with this id.`);
   const inTenant = (tenantId: string, id?: string): SQL =>
     and(eq(t.organisationId, tenantId), id ? eq(t.id, id) : undefined)!;
 
@@ -95,14 +95,14 @@ export function defineCrmResource(def: CrmResourceDefinition) {
       if (!found) fields[field] = ['No record with this id in this tenant.'];
     }
     if (Object.keys(fields).length) {
-      throw new ApiError('validation_failed', `Invalid fields: ${Object.keys(fields).join(', ')}.`, fields);
+      throw new AppError('validation_failed', `Invalid fields: ${Object.keys(fields).join(', ')}.`, fields);
     }
   }
 
   function rethrowUnique(error: unknown): never {
     const constraint = uniqueViolation(error);
     const known = constraint ? def.unique?.[constraint] : undefined;
-    if (known) throw new ApiError('conflict', known.message, { [known.field]: [known.message] });
+    if (known) throw new AppError('conflict', known.message, { [known.field]: [known.message] });
     throw error;
   }
 

@@ -1,6 +1,6 @@
 import type { Executor } from '@/db';
 import type { WebhookEntity, WebhookOperation } from '@/lib/validation/webhooks';
-import type { Actor } from './audit';
+import type { Actor } from '@/lib/actor';
 import { queueEntityChange } from './webhook-delivery';
 
 export {

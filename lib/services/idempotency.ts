@@ -3,7 +3,7 @@ import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } f
 import { and, eq, lt, sql } from 'drizzle-orm';
 import { db } from '@/db';
 import { idempotencyKeys } from '@/db/schema';
-import { ApiError } from '@/lib/api/errors';
+import { AppError } from '@/lib/errors';
 import { authSecret } from '@/lib/auth/secret';
 
 /**
@@ -62,7 +62,7 @@ export async function runIdempotent(
   create: () => Promise<StoredResponse>,
 ): Promise<StoredResponse & { replayed: boolean }> {
   if (!HEADER_VALUE.test(input.key)) {
-    throw new ApiError('bad_request', 'Idempotency-Key must be 1 to 255 printable ASCII characters.');
+    throw new AppError('bad_request', 'Idempotency-Key must be 1 to 255 printable ASCII characters.');
   }
   const aad = `${input.caller}\n${input.key}`;
   const where = and(eq(idempotencyKeys.caller, input.caller), eq(idempotencyKeys.key, input.key));
@@ -81,10 +81,10 @@ export async function runIdempotent(
 
   if (claimed.length === 0) {
     const [row] = await db.select().from(idempotencyKeys).where(where).limit(1);
-    if (!row) throw new ApiError('conflict', 'A request with this Idempotency-Key just finished; retry.');
-    if (row.fingerprint !== input.fingerprint) throw new ApiError('idempotency_conflict');
+    if (!row) throw new AppError('conflict', 'A request with this Idempotency-Key just finished; retry.');
+    if (row.fingerprint !== input.fingerprint) throw new AppError('idempotency_conflict');
     if (row.status === null || row.response === null) {
-      throw new ApiError('conflict', 'A request with this Idempotency-Key is still running; retry shortly.');
+      throw new AppError('conflict', 'A request with this Idempotency-Key is still running; retry shortly.');
     }
     return { status: row.status, body: JSON.parse(open(row.response, aad)), replayed: true };
   }

@@ -2,10 +2,11 @@ import 'server-only';
 import { eq } from 'drizzle-orm';
 import { db } from '@/db';
 import { organisations } from '@/db/schema';
-import { ApiError } from '@/lib/api/errors';
+import { AppError } from '@/lib/errors';
 import { announceKeyChange } from '@/lib/keys/invalidation';
 import { hasPermission } from '@/lib/permissions';
-import { recordAudit, type Actor, type RequestContext } from './audit';
+import { type Actor, type RequestContext } from '@/lib/actor';
+import { recordAudit } from './audit';
 
 export type OrganisationSettings = { id: string; name: string; apiAccessForNonAdmins: boolean };
 
@@ -15,10 +16,10 @@ function assertMayChangeSettings(actor: Actor, organisationId: string): void {
   if (actor.type === 'user') {
     if (actor.role === 'superadmin') return;
     if (actor.role === 'admin' && actor.organisationId === organisationId) return;
-    throw new ApiError('forbidden', "Only admins can change the organisation's settings.");
+    throw new AppError('forbidden', "Only admins can change the organisation's settings.");
   }
   if (!hasPermission(actor.permissions, 'admin') || actor.organisationId !== organisationId) {
-    throw new ApiError('permission_denied', 'This key needs the admin permission.');
+    throw new AppError('permission_denied', 'This key needs the admin permission.');
   }
 }
 
@@ -35,7 +36,7 @@ export async function getOrganisationSettings(
     })
     .from(organisations)
     .where(eq(organisations.id, organisationId));
-  if (!org) throw new ApiError('not_found', 'No such organisation.');
+  if (!org) throw new AppError('not_found', 'No such organisation.');
   return org;
 }
 
@@ -56,7 +57,7 @@ export async function setApiAccessForNonAdmins(
       .from(organisations)
       .where(eq(organisations.id, organisationId))
       .for('update');
-    if (!before) throw new ApiError('not_found', 'No such organisation.');
+    if (!before) throw new AppError('not_found', 'No such organisation.');
     const current = { id: before.id, name: before.name, apiAccessForNonAdmins: before.apiAccessForNonAdmins };
     if (before.apiAccessForNonAdmins === allowed) return { settings: current, changed: false };
     await tx

@@ -10,11 +10,12 @@ import {
 import { cancelPendingDeliveries, disableWebhooksOfKey } from '@/db/queries/webhooks';
 import { uniqueViolation } from '@/db/rows';
 import { apiKeys, organisations, type ApiKey } from '@/db/schema';
-import { ApiError } from '@/lib/api/errors';
+import { AppError } from '@/lib/errors';
 import { describeKey, generateKey, hashKey, visibleIdentifier } from '@/lib/keys/format';
 import { announceKeyChange } from '@/lib/keys/invalidation';
-import { organisationScope } from './access';
-import { recordAudit, type Actor, type RequestContext } from './audit';
+import { organisationScope } from '@/lib/access';
+import { type Actor, type RequestContext } from '@/lib/actor';
+import { recordAudit } from './audit';
 import { listWebhooksWithDeliveries, type WebhookWithDeliveries } from './webhooks';
 
 /**
@@ -44,7 +45,7 @@ function toView(key: ApiKey): PersonalKeyView {
 type UserActor = Extract<Actor, { type: 'user' }>;
 
 function asUser(actor: Actor): UserActor {
-  if (actor.type !== 'user') throw new ApiError('forbidden', 'Personal keys are managed by their user.');
+  if (actor.type !== 'user') throw new AppError('forbidden', 'Personal keys are managed by their user.');
   return actor;
 }
 
@@ -60,7 +61,7 @@ async function assertMayHaveKey(tx: Executor, actor: UserActor): Promise<void> {
     .from(organisations)
     .where(eq(organisations.id, actor.organisationId));
   if (!org?.allowed) {
-    throw new ApiError(
+    throw new AppError(
       'api_access_disabled',
       "Your organisation doesn't allow API access for non-admins. Ask an admin to allow it.",
     );
@@ -136,12 +137,12 @@ export async function createPersonalKey(actor: Actor, context?: RequestContext):
   }
 }
 
-function alreadyHasKey(): ApiError {
-  return new ApiError('conflict', 'You already have a personal key: regenerate it, or turn it off first.');
+function alreadyHasKey(): AppError {
+  return new AppError('conflict', 'You already have a personal key: regenerate it, or turn it off first.');
 }
 
-function noKey(): ApiError {
-  return new ApiError('not_found', 'There is no personal key to change.');
+function noKey(): AppError {
+  return new AppError('not_found', 'There is no personal key to change.');
 }
 
 /** A new secret for the user's key; the old one fails on the very next request. Webhooks stay. */
@@ -190,11 +191,11 @@ export async function clearPersonalKey(
 ): Promise<void> {
   const self = actor.type === 'user' ? actor.userId : null;
   const ownerId = userId ?? self;
-  if (!ownerId || actor.type === 'system') throw new ApiError('forbidden');
+  if (!ownerId || actor.type === 'system') throw new AppError('forbidden');
   if (ownerId !== self) {
     // Someone else's key: admins of that user's organisation, and superadmins.
     if (actor.type !== 'user' || (actor.role !== 'admin' && actor.role !== 'superadmin')) {
-      throw new ApiError('forbidden', "Only admins can clear another user's API key.");
+      throw new AppError('forbidden', "Only admins can clear another user's API key.");
     }
   }
   const cleared = await db.transaction(async (tx) => {
@@ -241,7 +242,7 @@ export type PersonalKeyRow = {
 function assertAdmin(actor: Actor): void {
   if (actor.type === 'system') return;
   if (actor.type === 'user' && (actor.role === 'admin' || actor.role === 'superadmin')) return;
-  throw new ApiError('forbidden', 'Only admins can see the API keys of other users.');
+  throw new AppError('forbidden', 'Only admins can see the API keys of other users.');
 }
 
 /** "API Management": every user in the admin's scope with a live personal key. */
@@ -259,11 +260,11 @@ export async function listPersonalKeys(actor: Actor): Promise<PersonalKeyRow[]> 
 /** One user's personal key and the webhooks registered on it, for an admin. */
 export async function getUserPersonalKey(actor: Actor, userId: string) {
   assertAdmin(actor);
-  if (!/^[0-9a-f-]{36}$/i.test(userId)) throw new ApiError('not_found', 'No such user.');
+  if (!/^[0-9a-f-]{36}$/i.test(userId)) throw new AppError('not_found', 'No such user.');
   const owner = await findUserInOrganisation({ id: userId });
   const scope = organisationScope(actor);
   if (!owner || (!scope.all && !scope.organisationIds.includes(owner.organisationId))) {
-    throw new ApiError('not_found', 'No such user.');
+    throw new AppError('not_found', 'No such user.');
   }
   const key = await findLivePersonalKey({ userId });
   return {

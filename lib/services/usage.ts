@@ -16,9 +16,9 @@ import {
 import type { NewKeyAccessLogEntry } from '@/db/schema';
 import { visibleIdentifier } from '@/lib/keys/format';
 import type { UsageWindow } from '@/lib/validation/usage';
-import { assertCanManageKeys, organisationScope } from './access';
+import { assertCanManageKeys, organisationScope } from '@/lib/access';
 import { getApiKey, listApiKeys } from './api-keys';
-import type { Actor } from './audit';
+import type { Actor } from '@/lib/actor';
 
 /**
  * Usage counting. Every key check on /crm/* reports here (lib/api/with-key.ts). Nothing is written

@@ -9,7 +9,7 @@ import { createWorld, setOrganisationApiAccess } from '@/test/fixtures';
 import { WebhookReceiver } from '@/test/webhook-receiver';
 import { createApiKey, updateApiKey } from './api-keys';
 import { contactResource, customerResource } from './crm-resources';
-import type { Actor } from './audit';
+import type { Actor } from '@/lib/actor';
 import { emitEntityChange, type EntityChange } from './entity-events';
 import { clearPersonalKey, createPersonalKey } from './personal-keys';
 import { runDueDeliveries } from './webhook-delivery';

@@ -12,7 +12,7 @@ import {
   setWebhookStatusRow,
 } from '@/db/queries/webhooks';
 import { apiKeys, type Webhook } from '@/db/schema';
-import { ApiError } from '@/lib/api/errors';
+import { AppError } from '@/lib/errors';
 import { hasPermission } from '@/lib/permissions';
 import { canReachTenant } from '@/lib/tenants';
 import {
@@ -25,7 +25,8 @@ import {
 import { webhookConfig } from '@/lib/webhooks/config';
 import { generateSigningSecret } from '@/lib/webhooks/signing';
 import { checkWebhookUrl, type Resolver } from '@/lib/webhooks/url-guard';
-import { recordAudit, type Actor, type RequestContext } from './audit';
+import { type Actor, type RequestContext } from '@/lib/actor';
+import { recordAudit } from './audit';
 import { webhookLabel } from './webhook-delivery';
 
 /** A subscription as the product shows it: never its signing secret. */
@@ -90,8 +91,8 @@ export function toWebhookOutput(w: WebhookView): WebhookOutput {
   };
 }
 
-function notFound(): ApiError {
-  return new ApiError('not_found', 'No webhook with this id.');
+function notFound(): AppError {
+  return new AppError('not_found', 'No webhook with this id.');
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -110,25 +111,25 @@ export async function createWebhook(
   context?: RequestContext,
   options: { allowPrivate?: boolean; resolve?: Resolver } = {},
 ): Promise<CreatedWebhook> {
-  if (actor.type !== 'key') throw new ApiError('forbidden', 'Webhooks are registered with an API key.');
+  if (actor.type !== 'key') throw new AppError('forbidden', 'Webhooks are registered with an API key.');
   if (!hasPermission(actor.permissions, 'webhooks:write'))
-    throw new ApiError('permission_denied', 'This key needs the webhooks:write permission.');
+    throw new AppError('permission_denied', 'This key needs the webhooks:write permission.');
   const readPermission = `${ENTITY_RESOURCES[input.entity]}:read` as const;
   if (!hasPermission(actor.permissions, readPermission)) {
-    throw new ApiError(
+    throw new AppError(
       'permission_denied',
       `This key needs the ${readPermission} permission to receive ${input.entity} events.`,
       { entity: [`This key cannot read ${ENTITY_RESOURCES[input.entity]}.`] },
     );
   }
-  if (!canReachTenant(actor, tenantId)) throw new ApiError('tenant_forbidden');
+  if (!canReachTenant(actor, tenantId)) throw new AppError('tenant_forbidden');
 
   const check = await checkWebhookUrl(input.url, {
     allowPrivate: options.allowPrivate ?? webhookConfig().allowPrivate,
     resolve: options.resolve,
   });
   if (!check.ok) {
-    throw new ApiError('validation_failed', `Invalid fields: url.`, { url: [check.message] });
+    throw new AppError('validation_failed', `Invalid fields: url.`, { url: [check.message] });
   }
 
   const signingSecret = generateSigningSecret();
@@ -136,7 +137,7 @@ export async function createWebhook(
     // The key's row is the lock that keeps two concurrent subscribes from both passing the limit.
     await lockKey(tx, actor.keyId);
     if ((await countWebhooksOfKey({ apiKeyId: actor.keyId, db: tx })) >= MAX_WEBHOOKS_PER_KEY) {
-      throw new ApiError('conflict', `A key can hold at most ${MAX_WEBHOOKS_PER_KEY} webhooks.`);
+      throw new AppError('conflict', `A key can hold at most ${MAX_WEBHOOKS_PER_KEY} webhooks.`);
     }
     const created = await insertWebhook({
       values: {
@@ -196,7 +197,7 @@ export async function getWebhook(actor: Actor, id: string): Promise<WebhookView>
 
 /** GET /crm/webhooks: the subscriptions of the calling key. */
 export async function listWebhooksOfCaller(actor: Actor): Promise<WebhookView[]> {
-  if (actor.type !== 'key') throw new ApiError('forbidden', 'Webhooks are listed with an API key.');
+  if (actor.type !== 'key') throw new AppError('forbidden', 'Webhooks are listed with an API key.');
   return (await listWebhooksOfKeys({ apiKeyIds: [actor.keyId] })).map(toWebhookView);
 }
 
@@ -232,7 +233,7 @@ export async function setWebhookStatus(
     const before = row.webhook;
     if (before.status === input.status) return toWebhookView(before);
     if (input.status === 'active' && row.key.status !== 'active') {
-      throw new ApiError(
+      throw new AppError(
         'conflict',
         'The API key of this webhook was cleared or revoked: register the webhook again with a new key.',
       );

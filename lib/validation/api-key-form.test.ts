@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fieldErrorsFromZod } from '@/lib/api/errors';
+import { fieldErrorsFromZod } from '@/lib/errors';
 import { createApiKeySchema, updateApiKeySchema } from './api-keys';
 import { expiryDateInputValue, formFieldErrors, readApiKeyForm } from './api-key-form';
 

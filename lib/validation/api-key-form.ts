@@ -1,4 +1,4 @@
-import type { FieldErrors } from '@/lib/api/errors';
+import type { FieldErrors } from '@/lib/errors';
 
 /**
  * The admin pages' key form, read from FormData into the plain object the zod schemas of

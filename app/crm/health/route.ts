@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { db } from '@/db';
 import { getReadyDatabase } from '@/db/bootstrap';
 import { withoutKey } from '@/lib/api/with-key';
-import { ApiError } from '@/lib/api/errors';
+import { AppError } from '@/lib/errors';
 import { healthResponseSchema } from '@/lib/validation/health';
 
 export const dynamic = 'force-dynamic';
@@ -19,7 +19,7 @@ export const GET = withoutKey(async () => {
       new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 3000)),
     ]);
   } catch {
-    throw new ApiError('database_unavailable');
+    throw new AppError('database_unavailable');
   }
   return Response.json(
     healthResponseSchema.parse({

@@ -1,10 +1,10 @@
 import { withKey } from '@/lib/api/with-key';
-import { ApiError } from '@/lib/api/errors';
+import { AppError } from '@/lib/errors';
 import { meResponseSchema } from '@/lib/validation/me';
 
 // GET /crm/me — the calling key's identity; any valid key may call it
 export const GET = withKey(async (_request, { key }) => {
-  if (!key) throw new ApiError('unauthenticated', 'Send an API key to see its identity.');
+  if (!key) throw new AppError('unauthenticated', 'Send an API key to see its identity.');
   return Response.json(
     meResponseSchema.parse({
       id: key.id,

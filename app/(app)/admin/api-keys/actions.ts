@@ -1,7 +1,7 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { fieldErrorsFromZod, isApiError } from '@/lib/api/errors';
+import { fieldErrorsFromZod, isAppError } from '@/lib/errors';
 import { actorFromUser, currentRequestContext, requireAdmin } from '@/lib/auth/session';
 import {
   createApiKey,
@@ -32,7 +32,7 @@ export type KeyActionState = {
 const LIST_PATH = '/admin/api-keys';
 
 function failure(error: unknown): KeyActionState {
-  if (isApiError(error)) {
+  if (isAppError(error)) {
     return error.fields
       ? { status: 'invalid', fieldErrors: formFieldErrors(error.fields), message: error.message }
       : { status: 'error', message: error.message };

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Pager } from '@/components/ui/pager';
 import { actorFromUser, requireAdmin } from '@/lib/auth/session';
-import { fieldErrorsFromZod } from '@/lib/api/errors';
+import { fieldErrorsFromZod } from '@/lib/errors';
 import { listAuditLog } from '@/lib/services/audit';
 import { auditLogQuerySchema, type AuditLogQuery } from '@/lib/validation/audit';
 import { AuditFilters } from './components/audit-filters';

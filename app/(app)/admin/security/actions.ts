@@ -2,7 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { isApiError } from '@/lib/api/errors';
+import { isAppError } from '@/lib/errors';
 import { actorFromUser, currentRequestContext, requireAdmin } from '@/lib/auth/session';
 import { setApiAccessForNonAdmins } from '@/lib/services/organisation-settings';
 import { clearPersonalKey } from '@/lib/services/personal-keys';
@@ -14,7 +14,7 @@ import { clearPersonalKey } from '@/lib/services/personal-keys';
 export type SecurityActionState = { status: 'idle' | 'success' | 'error'; message?: string };
 
 function failure(error: unknown): SecurityActionState {
-  if (isApiError(error)) return { status: 'error', message: error.message };
+  if (isAppError(error)) return { status: 'error', message: error.message };
   console.error('security action failed', error);
   return { status: 'error', message: 'Something went wrong on our side. Try again.' };
 }

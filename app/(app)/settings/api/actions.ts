@@ -1,7 +1,7 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { isApiError } from '@/lib/api/errors';
+import { isAppError } from '@/lib/errors';
 import { actorFromUser, currentRequestContext, requireUser } from '@/lib/auth/session';
 import { clearPersonalKey, createPersonalKey, regeneratePersonalKey } from '@/lib/services/personal-keys';
 
@@ -24,7 +24,7 @@ async function who() {
 }
 
 function failure(error: unknown): PersonalKeyActionState {
-  if (isApiError(error)) return { status: 'error', message: error.message };
+  if (isAppError(error)) return { status: 'error', message: error.message };
   console.error('personal key action failed', error);
   return { status: 'error', message: 'Something went wrong on our side. Try again.' };
 }

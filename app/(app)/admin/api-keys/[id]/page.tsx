@@ -5,7 +5,7 @@ import { Badge } from '@/components/ui/badge';
 import { RelativeTime } from '@/components/ui/time';
 import { AccessLogTable } from '@/components/usage/access-log-table';
 import { UsagePanel } from '@/components/usage/usage-panel';
-import { isApiError } from '@/lib/api/errors';
+import { isAppError } from '@/lib/errors';
 import { actorFromUser, requireAdmin } from '@/lib/auth/session';
 import { accessLogQuerySchema } from '@/lib/validation/usage';
 import { RESOURCES, summarisePermissions } from '@/lib/permissions';
@@ -51,7 +51,7 @@ export default async function ApiKeyDetailPage({
   try {
     key = await getApiKey(actor, id);
   } catch (error) {
-    if (isApiError(error) && error.code === 'not_found') notFound();
+    if (isAppError(error) && error.code === 'not_found') notFound();
     throw error;
   }
   const [trail, organisations] = await Promise.all([

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import type { FieldErrors } from '@/lib/api/errors';
+import type { FieldErrors } from '@/lib/errors';
 
 const input =
   'mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm shadow-sm focus:border-indigo-500 focus:ring-2 focus:ring-indigo-500/20 focus:outline-none aria-invalid:border-red-500';

@@ -1,4 +1,5 @@
-import { isApiError } from '@/lib/api/errors';
+import { isAppError } from '@/lib/errors';
+import { httpStatus } from '@/lib/api/errors';
 import { actorFromUser, getCurrentUser, isAdmin } from '@/lib/auth/session';
 import { exportAuditLogCsv } from '@/lib/services/audit';
 import { auditLogQuerySchema } from '@/lib/validation/audit';
@@ -18,7 +19,7 @@ export async function GET(request: Request): Promise<Response> {
   try {
     lines = exportAuditLogCsv(actorFromUser(user), parsed.data);
   } catch (error) {
-    if (isApiError(error)) return new Response(`${error.message}\n`, { status: error.status });
+    if (isAppError(error)) return new Response(`${error.message}\n`, { status: httpStatus(error) });
     throw error;
   }
   const encoder = new TextEncoder();

@@ -4,7 +4,7 @@ import { notFound } from 'next/navigation';
 import { formatDateTime } from '@/components/ui/format';
 import { toWebhookRows } from '@/components/webhooks/rows';
 import { WebhookTable } from '@/components/webhooks/webhook-table';
-import { isApiError } from '@/lib/api/errors';
+import { isAppError } from '@/lib/errors';
 import { actorFromUser, requireAdmin } from '@/lib/auth/session';
 import { getUserPersonalKey } from '@/lib/services/personal-keys';
 import { ClearKeyButton } from '../../components/clear-key-button';
@@ -18,7 +18,7 @@ export default async function UserKeyPage({ params }: { params: Promise<{ id: st
   try {
     detail = await getUserPersonalKey(actorFromUser(admin), id);
   } catch (error) {
-    if (isApiError(error) && error.code === 'not_found') notFound();
+    if (isAppError(error) && error.code === 'not_found') notFound();
     throw error;
   }
   const { user, key, webhooks } = detail;

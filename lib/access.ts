@@ -1,19 +1,19 @@
 import 'server-only';
-import { ApiError } from '@/lib/api/errors';
+import { AppError } from '@/lib/errors';
 import { hasPermission, type Permission } from '@/lib/permissions';
 import type { OrganisationScope } from '@/db/queries/api-keys';
-import type { Actor } from './audit';
+import type { Actor } from '@/lib/actor';
 
 /** Whether the actor may manage (write) or see (read) integration keys at all. */
 export function assertCanManageKeys(actor: Actor, access: 'read' | 'write'): void {
   if (actor.type === 'system') return;
   if (actor.type === 'user') {
     if (actor.role === 'admin' || actor.role === 'superadmin') return;
-    throw new ApiError('forbidden', 'Only admins can manage API keys.');
+    throw new AppError('forbidden', 'Only admins can manage API keys.');
   }
   const needed: Permission = `api_keys:${access}`;
   if (!hasPermission(actor.permissions, needed)) {
-    throw new ApiError('permission_denied', `This key needs the ${needed} permission.`);
+    throw new AppError('permission_denied', `This key needs the ${needed} permission.`);
   }
 }
 
@@ -32,5 +32,5 @@ export function isSuperadmin(actor: Actor): boolean {
 export function assertCanReadAudit(actor: Actor): void {
   if (actor.type === 'system') return;
   if (actor.type === 'user' && (actor.role === 'admin' || actor.role === 'superadmin')) return;
-  throw new ApiError('forbidden', 'Only admins can read the audit log.');
+  throw new AppError('forbidden', 'Only admins can read the audit log.');
 }

@@ -1,19 +1,59 @@
 import 'server-only';
-import { and, asc, desc, eq, gt, inArray, isNull, lte, ne, or, sql, type SQL } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  gt,
+  inArray,
+  isNotNull,
+  isNull,
+  lte,
+  ne,
+  notInArray,
+  or,
+  sql,
+  type SQL,
+} from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { apiKeys, apiKeyTenants, organisations, users, type ApiKey } from '@/db/schema';
 import { db as defaultDb, type Executor } from '@/db';
+import type { KeyScope } from '@/lib/access';
 import type { ListApiKeysInput } from '@/lib/validation/api-keys';
-
-/** Which organisations' keys a caller may see. */
-export type OrganisationScope = { all: true } | { all: false; organisationIds: string[] };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-function scopeCondition(scope: OrganisationScope): SQL | undefined {
-  if (scope.all) return undefined;
-  if (scope.organisationIds.length === 0) return sql`false`;
-  return inArray(apiKeys.organisationId, scope.organisationIds);
+/**
+ * The access policy's key scope (lib/access.ts keyScope, rule 2) as SQL: the same four conditions
+ * `keyInScope` tests on one key, so a list shows exactly the keys a single-key operation reaches.
+ */
+function scopeCondition(scope: KeyScope): SQL | undefined {
+  const conditions: (SQL | undefined)[] = [];
+  if (scope.organisationIds !== 'all') {
+    if (scope.organisationIds.length === 0) return sql`false`;
+    conditions.push(inArray(apiKeys.organisationId, scope.organisationIds));
+  }
+  if (scope.tenantIds !== 'any') {
+    conditions.push(eq(apiKeys.allTenants, false));
+    conditions.push(
+      scope.tenantIds.length === 0
+        ? sql`not exists (select 1 from ${apiKeyTenants} where ${apiKeyTenants.apiKeyId} = ${apiKeys.id})`
+        : sql`not exists (select 1 from ${apiKeyTenants} where ${apiKeyTenants.apiKeyId} = ${apiKeys.id} and ${notInArray(apiKeyTenants.organisationId, scope.tenantIds)})`,
+    );
+  }
+  if (scope.permissions !== 'any') {
+    // Every permission of the key is one the actor holds (text[] containment).
+    conditions.push(
+      sql`${apiKeys.permissions} <@ ${sql`array[${sql.join(
+        scope.permissions.map((p) => sql`${p}`),
+        sql`, `,
+      )}]::text[]`}`,
+    );
+  }
+  if (scope.expiresNoLaterThan) {
+    conditions.push(isNotNull(apiKeys.expiresAt), lte(apiKeys.expiresAt, scope.expiresNoLaterThan));
+  }
+  return conditions.length ? and(...conditions) : undefined;
 }
 
 function statusCondition(status: ListApiKeysInput['status'], now: Date): SQL | undefined {
@@ -68,7 +108,7 @@ export async function listApiKeys({
   now = new Date(),
   db = defaultDb,
 }: {
-  scope: OrganisationScope;
+  scope: KeyScope;
   filter: ListApiKeysInput;
   now?: Date;
   db?: Executor;
@@ -128,7 +168,7 @@ export async function summariseApiKeys({
   now = new Date(),
   db = defaultDb,
 }: {
-  scope: OrganisationScope;
+  scope: KeyScope;
   now?: Date;
   db?: Executor;
 }) {
@@ -183,7 +223,7 @@ export async function findApiKeyById({
   db = defaultDb,
 }: {
   id: string;
-  scope: OrganisationScope;
+  scope: KeyScope;
   kind?: ApiKey['kind'];
   forUpdate?: boolean;
   db?: Executor;

@@ -80,7 +80,7 @@ export type RunningApp = { baseURL: string; stop: () => Promise<void> };
 export async function startApp(port: number, env: Record<string, string>): Promise<RunningApp> {
   const child: ChildProcess = spawn(
     process.execPath,
-    ['node_modules/next/dist/bin/next', 'start', '-p', String(port)],
+    ['server.mjs'],
     {
       env: {
         ...process.env,

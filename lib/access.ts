@@ -46,6 +46,9 @@ import {
   type Permission,
 } from '@/lib/permissions';
 import type { Actor } from '@/lib/actor';
+import type { KeyScope, OrganisationScope } from '@/db/queries/api-keys';
+
+export type { KeyScope, OrganisationScope };
 
 type UserRole = 'user' | 'admin' | 'superadmin';
 type UserActor = Extract<Actor, { type: 'user' }>;
@@ -93,9 +96,6 @@ export function tenantScopeOfUser(user: { role: UserRole; organisationId: string
 // ---------------------------------------------------------------------------------------------
 // Organisation scope (lists of things that belong to organisations: audit events, personal keys, usage)
 
-/** Which organisations' records a caller may see. */
-export type OrganisationScope = { all: true } | { all: false; organisationIds: string[] };
-
 /** The organisations whose records the actor may see: superadmins all, everyone else their own. */
 export function organisationScope(actor: Actor): OrganisationScope {
   if (isSuperadmin(actor)) return { all: true };
@@ -136,21 +136,10 @@ export function maySessionManageKeys(user: { role: UserRole }): boolean {
 }
 
 /**
- * Rule 2 as data: the keys an actor reaches. The list query turns it into SQL
- * (db/queries/api-keys.ts keyScopeCondition) and `keyInScope` checks one loaded key with it, so
- * the list and every single-key operation apply the same rule.
+ * Rule 2 as data: `keyScope(actor)` is the set of keys an actor reaches (type KeyScope in
+ * db/queries/api-keys.ts). The list query turns it into SQL and `keyInScope` checks one loaded key
+ * with it, so the list and every single-key operation apply the same rule.
  */
-export type KeyScope = {
-  /** Owning organisations: every one, or these. */
-  organisationIds: 'all' | string[];
-  /** Allowed tenants of visible keys: any (all-tenants keys included), or only within these. */
-  tenantIds: 'any' | string[];
-  /** Permissions of visible keys: any, or only these (a key actor without admin). */
-  permissions: 'any' | Permission[];
-  /** Visible keys must expire no later than this (a key actor that expires); null: no bound. */
-  expiresNoLaterThan: Date | null;
-};
-
 /** The facts about a key that reach depends on. */
 export type KeyFacts = {
   organisationId: string;

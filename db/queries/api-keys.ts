@@ -18,8 +18,25 @@ import {
 import { alias } from 'drizzle-orm/pg-core';
 import { apiKeys, apiKeyTenants, organisations, users, type ApiKey } from '@/db/schema';
 import { db as defaultDb, type Executor } from '@/db';
-import type { KeyScope } from '@/lib/access';
 import type { ListApiKeysInput } from '@/lib/validation/api-keys';
+
+/** Which organisations' records a caller may see (built by lib/access.ts organisationScope). */
+export type OrganisationScope = { all: true } | { all: false; organisationIds: string[] };
+
+/**
+ * The keys an actor reaches (built by lib/access.ts keyScope, rule 2; the policy decides, this
+ * module only turns the decision into SQL).
+ */
+export type KeyScope = {
+  /** Owning organisations: every one, or these. */
+  organisationIds: 'all' | string[];
+  /** Allowed tenants of visible keys: any (all-tenants keys included), or only within these. */
+  tenantIds: 'any' | string[];
+  /** Permissions of visible keys: any, or only these (a key actor without admin). */
+  permissions: 'any' | string[];
+  /** Visible keys must expire no later than this (a key actor that expires); null: no bound. */
+  expiresNoLaterThan: Date | null;
+};
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

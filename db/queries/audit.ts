@@ -3,7 +3,7 @@ import { and, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm'
 import { db as defaultDb, type Executor } from '@/db';
 import { auditEvents, organisations } from '@/db/schema';
 import type { AuditFilter } from '@/lib/validation/audit';
-import type { OrganisationScope } from '@/lib/access';
+import type { OrganisationScope } from './api-keys';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

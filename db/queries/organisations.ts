@@ -2,7 +2,7 @@ import 'server-only';
 import { asc, inArray } from 'drizzle-orm';
 import { db as defaultDb, type Executor } from '@/db';
 import { organisations } from '@/db/schema';
-import type { OrganisationScope } from '@/lib/access';
+import type { OrganisationScope } from './api-keys';
 
 /** Organisations (id and name) within a scope, by name: the choices of a tenant picker. */
 export async function listOrganisations({

@@ -2,7 +2,7 @@ import 'server-only';
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import { db as defaultDb, type Executor } from '@/db';
 import { apiKeys, organisations, users, webhooks } from '@/db/schema';
-import type { OrganisationScope } from '@/lib/access';
+import type { OrganisationScope } from './api-keys';
 
 /** A user's live (not revoked) personal key: at most one exists (api_keys_one_personal_key). */
 export async function findLivePersonalKey({

@@ -3,7 +3,7 @@ import { and, asc, count, desc, eq, gte, inArray, lt, sql, type SQL } from 'driz
 import { db as defaultDb, type Executor } from '@/db';
 import { apiKeys, keyAccessLog, keyUsageHourly, type NewKeyAccessLogEntry } from '@/db/schema';
 import { rowsOf } from '@/db/rows';
-import type { OrganisationScope } from '@/lib/access';
+import type { OrganisationScope } from './api-keys';
 
 /** Counters of one key in one UTC hour, as the flusher adds them. */
 export type HourlyIncrement = {

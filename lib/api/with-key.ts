@@ -10,7 +10,7 @@ import {
   maySessionManageKeys,
   tenantScopeOfUser,
 } from '@/lib/access';
-import { cachedKeyLookup } from '@/lib/keys/cache';
+import { cachedKeyLookup } from '@/lib/key-check/cache';
 import { verifyKey, type VerifiedKey } from '@/lib/keys/verify';
 import { accessForMethod, permission, type Permission, type Resource } from '@/lib/permissions';
 import type { Actor, RequestContext } from '@/lib/actor';

@@ -11,6 +11,7 @@
  * compared before and after the denied cells. Allowed cells that change something get a fresh target
  * each, inserted straight into the database before the app starts.
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
 import { expect, test, type APIRequestContext } from '@playwright/test';
@@ -243,79 +244,79 @@ async function insertWorld(database: AppDatabase, cells: Cell[]): Promise<World>
     const names = new Map<string, string>();
     let n = 0;
 
-    async function insertKey(shape: KeyShape, label: string, expiresInMs = shape.expiresInMs ?? 12 * HOUR) {
+    // Rows are built here and written in a few multi-row inserts at the end (PGlite is slow per statement).
+    const userRows: (typeof users.$inferInsert)[] = [];
+    const keyRows: (typeof apiKeys.$inferInsert)[] = [];
+    const tenantRows: (typeof apiKeyTenants.$inferInsert)[] = [];
+    const hookRows: (typeof webhooks.$inferInsert)[] = [];
+
+    function insertKey(shape: KeyShape, label: string, expiresInMs = shape.expiresInMs ?? 12 * HOUR) {
       const secret = generateKey('integration');
+      const id = randomUUID();
       const name = `matrix ${label} ${++n}`;
-      const [row] = await db
-        .insert(apiKeys)
-        .values({
-          organisationId: org(shape.owner),
-          kind: 'integration',
-          name,
-          keyHash: hashKey(secret),
-          ...describeKey(secret),
-          permissions: shape.permissions,
-          allTenants: shape.tenants === 'all',
-          expiresAt: new Date(Date.now() + expiresInMs),
-        })
-        .returning();
+      keyRows.push({
+        id,
+        organisationId: org(shape.owner),
+        kind: 'integration',
+        name,
+        keyHash: hashKey(secret),
+        ...describeKey(secret),
+        permissions: shape.permissions,
+        allTenants: shape.tenants === 'all',
+        expiresAt: new Date(Date.now() + expiresInMs),
+      });
       if (shape.tenants !== 'all') {
-        await db
-          .insert(apiKeyTenants)
-          .values(shape.tenants.map((t) => ({ apiKeyId: row.id, organisationId: org(t) })));
+        for (const t of shape.tenants) tenantRows.push({ apiKeyId: id, organisationId: org(t) });
       }
-      names.set(row.id, name);
-      return { id: row.id, secret };
+      names.set(id, name);
+      return { id, secret };
     }
-    async function insertPersonalKey(owner: string, organisationId: string) {
+    function insertPersonalKey(owner: string, organisationId: string) {
       const secret = generateKey('personal');
-      const [row] = await db
-        .insert(apiKeys)
-        .values({
-          organisationId,
-          kind: 'personal',
-          userId: owner,
-          name: 'Personal key',
-          keyHash: hashKey(secret),
-          ...describeKey(secret),
-          createdByUserId: owner,
-        })
-        .returning();
-      return { id: row.id, secret };
+      const id = randomUUID();
+      keyRows.push({
+        id,
+        organisationId,
+        kind: 'personal',
+        userId: owner,
+        name: 'Personal key',
+        keyHash: hashKey(secret),
+        ...describeKey(secret),
+        createdByUserId: owner,
+      });
+      return { id, secret };
     }
-    async function insertUser(role: 'user' | 'superadmin', label: string) {
-      const [u] = await db
-        .insert(users)
-        .values({
-          organisationId: acme.id,
-          email: `${label}-${++n}@matrix.example`,
-          name: label,
-          role,
-          passwordHash: 'not-a-password',
-        })
-        .returning();
-      const key = await insertPersonalKey(u.id, acme.id);
-      return { userId: u.id, keyId: key.id };
+    function insertUser(role: 'user' | 'superadmin', label: string) {
+      const id = randomUUID();
+      userRows.push({
+        id,
+        organisationId: acme.id,
+        email: `${label}-${++n}@matrix.example`,
+        name: label,
+        role,
+        passwordHash: 'not-a-password',
+      });
+      const key = insertPersonalKey(id, acme.id);
+      return { userId: id, keyId: key.id };
     }
-    async function insertHook(apiKeyId: string) {
-      const [h] = await db
-        .insert(webhooks)
-        .values({
-          organisationId: acme.id,
-          apiKeyId,
-          url: 'http://127.0.0.1:9/hook',
-          entity: 'customer',
-          operation: 'created',
-          signingSecret: 'whsec_matrix',
-        })
-        .returning();
-      return h.id;
+    function insertHook(apiKeyId: string) {
+      const id = randomUUID();
+      hookRows.push({
+        id,
+        organisationId: acme.id,
+        apiKeyId,
+        url: 'http://127.0.0.1:9/hook',
+        entity: 'customer',
+        operation: 'created',
+        signingSecret: 'whsec_matrix',
+      });
+      return id;
     }
 
     const secrets = {} as Record<KeyActor, string>;
     const keyIds = {} as Record<KeyActor, string>;
     for (const [actor, shape] of Object.entries(KEY_ACTOR_SHAPES) as [KeyActor, KeyShape][]) {
-      const k = await insertKey(shape, actor, shape.expiresInMs ?? 10 * 365 * 24 * HOUR);
+      const k = insertKey(shape, actor, shape.expiresInMs ?? 10 * 365 * 24 * HOUR);
       secrets[actor] = k.secret;
       keyIds[actor] = k.id;
     }
@@ -324,24 +325,24 @@ async function insertWorld(database: AppDatabase, cells: Cell[]): Promise<World>
       ['pkAdmin', 'admin@acme.example'],
       ['pkSuper', 'superadmin@acme.example'],
     ] as const) {
-      const k = await insertPersonalKey(userId(email), acme.id);
+      const k = insertPersonalKey(userId(email), acme.id);
       secrets[actor] = k.secret;
       keyIds[actor] = k.id;
     }
     // The Globex admin has a personal key too, for the toggle cells.
-    await insertPersonalKey(userId('admin@globex.example'), globex.id);
+    insertPersonalKey(userId('admin@globex.example'), globex.id);
 
     const keys = {} as World['keys'];
     for (const target of KEY_TARGETS) {
       const count = 1 + countFresh(target);
       keys[target] = [];
-      for (let i = 0; i < count; i++) keys[target].push((await insertKey(TARGET_SHAPES[target], target)).id);
+      for (let i = 0; i < count; i++) keys[target].push(insertKey(TARGET_SHAPES[target], target).id);
     }
     function countFresh(target: KeyTarget) {
       const keyOps = new Set([...KEY_OPS.map((o) => `http:${o}`), ...KEY_ACTIONS.map((o) => `action:${o}`)]);
       return cells.filter((c) => c.allowed && c.mutates && c.target === target && keyOps.has(c.op)).length;
     }
-    const superadmin2 = await insertUser('superadmin', 'superadmin2');
+    const superadmin2 = insertUser('superadmin', 'superadmin2');
     keys.superKey = [superadmin2.keyId];
 
     const clearable = { userOfA: [] as string[], superadmin2: [superadmin2.userId] };
@@ -351,13 +352,13 @@ async function insertWorld(database: AppDatabase, cells: Cell[]): Promise<World>
       keyA: [] as string[],
       keyAll: [] as string[],
     };
-    const userOfA = await insertUser('user', 'user-of-a');
+    const userOfA = insertUser('user', 'user-of-a');
     clearable.userOfA.push(userOfA.userId);
     for (let i = 0; i < need('clear-user-key', 'userOfA'); i++) {
-      clearable.userOfA.push((await insertUser('user', 'user-of-a')).userId);
+      clearable.userOfA.push(insertUser('user', 'user-of-a').userId);
     }
     for (let i = 0; i < need('clear-user-key', 'superadmin2'); i++) {
-      clearable.superadmin2.push((await insertUser('superadmin', 'superadmin2')).userId);
+      clearable.superadmin2.push(insertUser('superadmin', 'superadmin2').userId);
     }
     const hookKey = {
       userOfA: userOfA.keyId,
@@ -367,12 +368,16 @@ async function insertWorld(database: AppDatabase, cells: Cell[]): Promise<World>
     };
     for (const target of ['userOfA', 'superadmin2', 'keyA', 'keyAll'] as const) {
       for (let i = 0; i <= need('pause-webhook', target); i++)
-        hooks[target].push(await insertHook(hookKey[target]));
+        hooks[target].push(insertHook(hookKey[target]));
     }
     const ownHooks = {} as Record<KeyActor, string[]>;
     for (const actor of KEY_ACTORS) {
-      ownHooks[actor] = [await insertHook(keyIds[actor]), await insertHook(keyIds[actor])];
+      ownHooks[actor] = [insertHook(keyIds[actor]), insertHook(keyIds[actor])];
     }
+    await db.insert(users).values(userRows);
+    for (let i = 0; i < keyRows.length; i += 200) await db.insert(apiKeys).values(keyRows.slice(i, i + 200));
+    await db.insert(apiKeyTenants).values(tenantRows);
+    await db.insert(webhooks).values(hookRows);
     return { orgA: acme.id, orgB: globex.id, secrets, keyIds, keys, names, clearable, hooks, ownHooks };
   } finally {
     await handle.close();
@@ -661,16 +666,21 @@ test('access matrix: every actor × operation × target is allowed or denied as 
     }
 
     const failures: string[] = [];
-    const check = async (list: Cell[]) => {
-      for (const cell of list) {
-        const { ok, detail } = await run(cell);
-        if (ok !== cell.allowed)
-          failures.push(
-            `${cell.actor} ${cell.op} ${cell.target}: expected ${cell.allowed ? 'allowed' : 'denied'}, got ${detail}`,
-          );
-        else if (!cell.allowed && /^\d+$/.test(detail) && !['403', '404'].includes(detail)) {
-          failures.push(`${cell.actor} ${cell.op} ${cell.target}: denied with ${detail}, not 403/404`);
-        }
+    /** Cells of one phase are independent (each allowed cell has its own target): a few at a time. */
+    const check = async (list: Cell[], parallel = 4) => {
+      const queue = [...list];
+      await Promise.all(Array.from({ length: parallel }, () => worker()));
+      async function worker() {
+        for (let cell = queue.shift(); cell; cell = queue.shift()) await checkOne(cell);
+      }
+    };
+    const checkOne = async (cell: Cell) => {
+      const { ok, detail } = await run(cell);
+      const where = `${cell.actor} ${cell.op} ${cell.target}`;
+      if (ok !== cell.allowed) {
+        failures.push(`${where}: expected ${cell.allowed ? 'allowed' : 'denied'}, got ${detail}`);
+      } else if (!cell.allowed && /^\d+$/.test(detail) && !['403', '404'].includes(detail)) {
+        failures.push(`${where}: denied with ${detail}, not 403/404`);
       }
     };
     const isToggle = (c: Cell) => c.op.startsWith('action:pk-');
@@ -683,8 +693,11 @@ test('access matrix: every actor × operation × target is allowed or denied as 
     expect(await snapshot(), 'denied cells changed nothing').toEqual(before);
     // 2. Every allowed cell, on fresh targets.
     await check(cells.filter((c) => c.allowed && phase(c) === 0));
-    // 3. The personal key toggles of each signed-in user.
-    await check(cells.filter((c) => phase(c) === 1));
+    // 3. The personal key toggles of each signed-in user, in order (regenerate, off, on).
+    await check(
+      cells.filter((c) => phase(c) === 1),
+      1,
+    );
     // 4. API access for non-admins off: the same user may only turn their key off.
     const off = await callAction(superadmin, action('setApiAccessAction'), [IDLE, FORM], {
       allowed: 'false',
@@ -692,9 +705,15 @@ test('access matrix: every actor × operation × target is allowed or denied as 
     expect(off.state, off.text.slice(0, 500)).toBe('success');
     const noApi = cells.filter((c) => phase(c) === 2);
     const beforeNoApi = await snapshot();
-    await check(noApi.filter((c) => !c.allowed));
+    await check(
+      noApi.filter((c) => !c.allowed),
+      1,
+    );
     expect(await snapshot(), 'denied cells changed nothing').toEqual(beforeNoApi);
-    await check(noApi.filter((c) => c.allowed));
+    await check(
+      noApi.filter((c) => c.allowed),
+      1,
+    );
 
     console.log(`[${mode}] ${cells.length} cells run after ${Date.now() - started} ms`);
     expect(failures, failures.join('\n')).toEqual([]);

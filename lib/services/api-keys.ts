@@ -16,9 +16,8 @@ import { AppError } from '@/lib/errors';
 import { describeKey, generateKey, hashKey, visibleIdentifier } from '@/lib/keys/format';
 import { announceKeyChange } from '@/lib/key-check/invalidation';
 import { canGrant, type Permission } from '@/lib/permissions';
+import { displayStatus, type ApiKeyDisplayStatus } from '@/lib/keys/lifecycle';
 import {
-  displayStatus,
-  type ApiKeyDisplayStatus,
   type CreateApiKeyInput,
   type ListApiKeysInput,
   type UpdateApiKeyInput,

@@ -1,9 +1,8 @@
 import { AppError } from '@/lib/errors';
+import { isUuid } from '@/lib/ids';
 
 /** Who may reach which tenants: a key's or a user's allowed tenants. */
 export type TenantScope = { allTenants: boolean; tenantIds: readonly string[] };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The tenant a request acts on. It is named by X-Tenant-Id; a scope with exactly one tenant may
@@ -15,7 +14,7 @@ export function resolveTenant(scope: TenantScope, requested: string | null | und
     if (!scope.allTenants && scope.tenantIds.length === 1) return scope.tenantIds[0];
     throw new AppError('tenant_required');
   }
-  if (!UUID.test(named)) throw new AppError('bad_request', 'X-Tenant-Id must be an organisation id (UUID).');
+  if (!isUuid(named)) throw new AppError('bad_request', 'X-Tenant-Id must be an organisation id (UUID).');
   if (!canReachTenant(scope, named)) throw new AppError('tenant_forbidden');
   return named.toLowerCase();
 }

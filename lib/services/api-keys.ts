@@ -25,6 +25,7 @@ import {
 import { assertCanManageKeys, isSuperadmin, organisationScope } from '@/lib/access';
 import { type Actor, type RequestContext } from '@/lib/actor';
 import { diffFields, recordAudit } from './audit';
+import { isUuid } from '@/lib/ids';
 
 /** A key as the product shows it: never the hash, never the secret. */
 export type ApiKeyView = {
@@ -290,11 +291,6 @@ export async function listApiKeyAuditTrail(
     userAgent: r.userAgent,
     changes: r.changes ?? null,
   }));
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-function isUuid(id: string): boolean {
-  return UUID.test(id);
 }
 
 /**

@@ -322,6 +322,7 @@ export function startWebhookWorker(): Worker | null {
   let claiming: Promise<void> | null = null;
   let again = false;
   let lastPrune = 0;
+  let failingSince = 0;
   let unlisten: (() => Promise<void>) | undefined;
 
   const start = (send: () => Promise<DeliveryOutcome>) => {
@@ -362,13 +363,24 @@ export function startWebhookWorker(): Worker | null {
           // A full claim: there may be more due, take them while slots are free.
           if (sends.length === free) again = true;
         } while (again && !stopped);
+        if (failingSince) {
+          console.error(`webhook worker: claiming again after ${Date.now() - failingSince} ms of failures`);
+          failingSince = 0;
+        }
         if (Date.now() - lastPrune > PRUNE_EVERY_MS) {
           lastPrune = Date.now();
           await pruneFinishedDeliveries({ before: new Date(Date.now() - KEEP_FINISHED_MS) });
         }
       } catch (error) {
-        // Never the payload or a secret: just what failed. The next poll tries again.
-        console.error('webhook worker: claiming deliveries failed:', (error as Error).message);
+        // Never the payload or a secret: just what failed, once per run of failures (the database
+        // may be away for a while). The next poll tries again.
+        if (!failingSince) {
+          failingSince = Date.now();
+          console.error(
+            `webhook worker: claiming deliveries failed, trying again every ${config.pollMs} ms:`,
+            (error as Error).message,
+          );
+        }
       } finally {
         claiming = null;
       }

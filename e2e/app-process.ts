@@ -84,23 +84,19 @@ export type RunningApp = {
 
 /** Start `next start` on `port` with `env`, resolved once /crm/health answers 200. */
 export async function startApp(port: number, env: Record<string, string>): Promise<RunningApp> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['node_modules/next/dist/bin/next', 'start', '-p', String(port)],
-    {
-      env: {
-        ...process.env,
-        DATABASE_URL: '',
-        DATA_DIR: '',
-        ...env,
-        PORT: String(port),
-        NEXT_TELEMETRY_DISABLED: '1',
-        AUTH_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e-secret',
-        NEXTAUTH_URL: `http://localhost:${port}`,
-      },
-      stdio: ['ignore', 'inherit', 'inherit'],
+  const child: ChildProcess = spawn(process.execPath, ['server.mjs'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: '',
+      DATA_DIR: '',
+      ...env,
+      PORT: String(port),
+      NEXT_TELEMETRY_DISABLED: '1',
+      AUTH_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e-secret',
+      NEXTAUTH_URL: `http://localhost:${port}`,
     },
-  );
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   let exited = false;
   const exit = new Promise<void>((resolve) =>
     child.once('exit', () => {

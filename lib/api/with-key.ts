@@ -10,7 +10,7 @@ import {
   contextFromHeaders,
   type CurrentUser,
 } from '@/lib/auth/session';
-import { cachedKeyLookup } from '@/lib/keys/cache';
+import { cachedKeyLookup } from '@/lib/key-check/cache';
 import { verifyKey, type VerifiedKey } from '@/lib/keys/verify';
 import {
   accessForMethod,

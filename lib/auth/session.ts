@@ -5,6 +5,7 @@ import { forbidden, redirect } from 'next/navigation';
 import { getReadyDatabase } from '@/db/bootstrap';
 import { findUserWithOrganisation } from '@/db/queries/users';
 import type { Actor, RequestContext } from '@/lib/actor';
+import { clientAddress } from '@/lib/api/client-address';
 import { authOptions } from './options';
 
 export type CurrentUser = NonNullable<Awaited<ReturnType<typeof findUserWithOrganisation>>>;
@@ -56,8 +57,7 @@ export function actorFromUser(user: CurrentUser): Actor {
 
 /** IP and user agent of the current request, for the audit trail. */
 export function contextFromHeaders(h: Headers): RequestContext {
-  const forwarded = h.get('x-forwarded-for')?.split(',')[0]?.trim();
-  return { ip: forwarded || h.get('x-real-ip') || null, userAgent: h.get('user-agent') };
+  return { ip: clientAddress(h), userAgent: h.get('user-agent') };
 }
 
 export async function currentRequestContext(): Promise<RequestContext> {

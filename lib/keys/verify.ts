@@ -1,4 +1,4 @@
-import type { ApiKeyKind } from '@/db/schema';
+import type { KeyKind as ApiKeyKind } from './format';
 import { permissionsForRole, type Permission } from '@/lib/permissions';
 import { hashKey, hashesEqual, parseKey, visibleIdentifier } from './format';
 

@@ -14,11 +14,10 @@ import { listOrganisations } from '@/db/queries/organisations';
 import { uniqueViolation } from '@/db/rows';
 import { AppError } from '@/lib/errors';
 import { describeKey, generateKey, hashKey, visibleIdentifier } from '@/lib/keys/format';
-import { announceKeyChange } from '@/lib/keys/invalidation';
+import { announceKeyChange } from '@/lib/key-check/invalidation';
 import { canGrant, type Permission } from '@/lib/permissions';
+import { displayStatus, type ApiKeyDisplayStatus } from '@/lib/keys/lifecycle';
 import {
-  displayStatus,
-  type ApiKeyDisplayStatus,
   type CreateApiKeyInput,
   type ListApiKeysInput,
   type UpdateApiKeyInput,

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { db } from '@/db';
 import { organisations } from '@/db/schema';
 import { AppError } from '@/lib/errors';
-import { announceKeyChange } from '@/lib/keys/invalidation';
+import { announceKeyChange } from '@/lib/key-check/invalidation';
 import { hasPermission } from '@/lib/permissions';
 import { type Actor, type RequestContext } from '@/lib/actor';
 import { recordAudit } from './audit';

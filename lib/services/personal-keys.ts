@@ -12,7 +12,7 @@ import { uniqueViolation } from '@/db/rows';
 import { apiKeys, organisations, type ApiKey } from '@/db/schema';
 import { AppError } from '@/lib/errors';
 import { describeKey, generateKey, hashKey, visibleIdentifier } from '@/lib/keys/format';
-import { announceKeyChange } from '@/lib/keys/invalidation';
+import { announceKeyChange } from '@/lib/key-check/invalidation';
 import { organisationScope } from '@/lib/access';
 import { type Actor, type RequestContext } from '@/lib/actor';
 import { recordAudit } from './audit';

@@ -64,7 +64,7 @@ import {
   type OpenApiDocument,
   type RouteDoc,
   type WebhookDoc,
-} from './openapi';
+} from '@/lib/api/openapi';
 
 type RouteModule = Record<string, unknown>;
 

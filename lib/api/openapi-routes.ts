@@ -1,5 +1,7 @@
 import 'server-only';
 import { usageQuerySchema, usageResponseSchema } from '@/lib/validation/usage';
+import * as agents from '@/app/crm/agents/route';
+import * as agent from '@/app/crm/agents/[id]/route';
 import * as analyticsSummary from '@/app/crm/analytics/summary/route';
 import * as apiKeys from '@/app/crm/api-keys/route';
 import * as apiKey from '@/app/crm/api-keys/[id]/route';
@@ -15,23 +17,33 @@ import * as contact from '@/app/crm/contacts/[id]/route';
 import * as customers from '@/app/crm/customers/route';
 import * as customer from '@/app/crm/customers/[id]/route';
 import * as health from '@/app/crm/health/route';
+import * as integrations from '@/app/crm/integrations/route';
+import * as integration from '@/app/crm/integrations/[id]/route';
 import * as inventory from '@/app/crm/inventory/route';
 import * as inventoryItem from '@/app/crm/inventory/[id]/route';
+import * as knowledgeBase from '@/app/crm/knowledge-base/route';
+import * as knowledgeBaseArticle from '@/app/crm/knowledge-base/[id]/route';
 import * as leads from '@/app/crm/leads/route';
 import * as lead from '@/app/crm/leads/[id]/route';
 import * as me from '@/app/crm/me/route';
 import * as openapiJson from '@/app/crm/openapi.json/route';
+import * as provisioning from '@/app/crm/provisioning/route';
+import * as provisioningRequest from '@/app/crm/provisioning/[id]/route';
 import * as services from '@/app/crm/services/route';
 import * as webhooks from '@/app/crm/webhooks/route';
 import * as webhook from '@/app/crm/webhooks/[id]/route';
 import * as webhookDeliveries from '@/app/crm/webhooks/[id]/deliveries/route';
 import * as service from '@/app/crm/services/[id]/route';
 import {
+  agentResource,
   callResource,
   contactResource,
   customerResource,
+  integrationResource,
   inventoryResource,
+  knowledgeBaseResource,
   leadResource,
+  provisioningResource,
   serviceResource,
   type CrmResource,
 } from '@/lib/services/crm-resources';
@@ -233,6 +245,10 @@ export function openApiRoutes(): RouteDoc[] {
     ...crmResourceRoutes(callResource, calls, call),
     ...crmResourceRoutes(serviceResource, services, service),
     ...crmResourceRoutes(inventoryResource, inventory, inventoryItem),
+    ...crmResourceRoutes(provisioningResource, provisioning, provisioningRequest),
+    ...crmResourceRoutes(agentResource, agents, agent),
+    ...crmResourceRoutes(knowledgeBaseResource, knowledgeBase, knowledgeBaseArticle),
+    ...crmResourceRoutes(integrationResource, integrations, integration),
     defineRoute('/crm/webhooks', webhooks, {
       GET: {
         summary: 'List webhooks',

@@ -182,14 +182,18 @@ export function openApiRoutes(): RouteDoc[] {
       PATCH: {
         summary: 'Update an API key',
         description:
-          'Change its name, description, expiry date, permissions or tenants. Send only what changes.',
+          'Change its name, description, expiry date, permissions or tenants, or protect it ' +
+          '(`"protected": true`: it cannot be deleted until `"protected": false`). Send only what changes. ' +
+          'A revoked key can still be unprotected, and nothing else.',
         body: updateApiKeySchema,
         response: apiKeyResponseSchema,
         errors: ['forbidden', 'name_taken', 'key_revoked_final'],
       },
       DELETE: {
         summary: 'Delete an API key',
-        description: 'The key stops working at once; its audit events stay.',
+        description:
+          'The key stops working at once; its audit events stay. A protected key answers 409 `key_protected`: ' +
+          'unprotect it first with PATCH `{"protected": false}`.',
         status: 204,
         responseDescription: 'Deleted.',
         errors: ['forbidden', 'key_protected'],

@@ -18,6 +18,7 @@ import { announceKeyChange } from '@/lib/keys/invalidation';
 import { canGrant, type Permission } from '@/lib/permissions';
 import {
   displayStatus,
+  protectedKeyMessage,
   type ApiKeyDisplayStatus,
   type CreateApiKeyInput,
   type ListApiKeysInput,
@@ -94,6 +95,7 @@ function auditable(key: ApiKey, tenantIds: string[]) {
     tenants: key.allTenants ? 'all' : tenantIds,
     expires_at: key.expiresAt,
     status: key.status,
+    protected: key.protected,
   };
 }
 
@@ -343,7 +345,10 @@ export async function updateApiKey(
   if (input.permissions) checkPermissions(actor, input.permissions);
   try {
     return await changeKey(actor, id, async (tx, key, tenantIds) => {
-      refuseIfRevoked(key);
+      // A revoked key can still be unprotected (so that it can be deleted), and nothing else.
+      if (Object.entries(input).some(([field, value]) => field !== 'protected' && value !== undefined)) {
+        refuseIfRevoked(key);
+      }
       if (input.tenants !== undefined) await checkTenants(tx, actor, input.tenants);
       if (
         input.name !== undefined &&
@@ -357,6 +362,7 @@ export async function updateApiKey(
       if (input.expiry_date !== undefined) patch.expiresAt = input.expiry_date;
       if (input.permissions !== undefined) patch.permissions = input.permissions;
       if (input.tenants !== undefined) patch.allTenants = input.tenants === 'all';
+      if (input.protected !== undefined) patch.protected = input.protected;
       const [updated] = await tx.update(apiKeys).set(patch).where(eq(apiKeys.id, id)).returning();
       if (input.tenants !== undefined) await writeTenants(tx, id, input.tenants);
       const newTenantIds =
@@ -465,7 +471,7 @@ export async function revokeApiKey(actor: Actor, id: string, context?: RequestCo
 /** Delete a key; its audit events stay. Protected keys refuse. */
 export async function deleteApiKey(actor: Actor, id: string, context?: RequestContext): Promise<void> {
   await changeKey(actor, id, async (tx, key, tenantIds) => {
-    if (key.protected) throw new AppError('key_protected');
+    if (key.protected) throw new AppError('key_protected', protectedKeyMessage(id));
     await tx.delete(apiKeys).where(eq(apiKeys.id, id));
     await recordAudit(tx, {
       actor,

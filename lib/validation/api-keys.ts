@@ -118,9 +118,19 @@ export const updateApiKeySchema = z
     expiry_date: expiryDateSchema,
     permissions: permissionsSchema.optional(),
     tenants: tenantsSchema.optional(),
+    /** A protected key cannot be deleted (it can still be disabled or revoked); false unprotects it. */
+    protected: z.boolean({ error: 'Protected is true or false.' }).optional(),
   })
   .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'Change at least one field.' });
 export type UpdateApiKeyInput = z.output<typeof updateApiKeySchema>;
+
+/** What a refused delete says: how to unprotect the key, over the API and in the admin pages. */
+export function protectedKeyMessage(id: string): string {
+  return (
+    'This key is protected and cannot be deleted. Unprotect it first: ' +
+    `PATCH /crm/api-keys/${id} {"protected": false} or Edit → Protected.`
+  );
+}
 
 export const listApiKeysSchema = z.object({
   status: z.enum(API_KEY_STATUS_FILTERS).default('all'),

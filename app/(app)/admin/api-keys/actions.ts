@@ -134,6 +134,22 @@ export async function setApiKeyEnabledAction(id: string, enabled: boolean): Prom
   }
 }
 
+/** Protect or unprotect without the whole edit form (the delete dialog of a protected key offers it). */
+export async function setApiKeyProtectedAction(id: string, value: boolean): Promise<KeyActionState> {
+  const { actor: who, context } = await actor();
+  try {
+    const key = await updateApiKey(who, id, updateApiKeySchema.parse({ protected: value }), context);
+    revalidate(id);
+    return {
+      status: 'success',
+      message: `API key "${key.name}" ${value ? 'protected' : 'unprotected'}.`,
+      key: { id: key.id, name: key.name, visibleId: key.visibleId },
+    };
+  } catch (error) {
+    return failure(error);
+  }
+}
+
 export async function revokeApiKeyAction(id: string): Promise<KeyActionState> {
   const { actor: who, context } = await actor();
   try {

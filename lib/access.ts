@@ -34,3 +34,15 @@ export function assertCanReadAudit(actor: Actor): void {
   if (actor.type === 'user' && (actor.role === 'admin' || actor.role === 'superadmin')) return;
   throw new AppError('forbidden', 'Only admins can read the audit log.');
 }
+
+/**
+ * The tenants a new key reaches when its request names none: the organisation it is created in, for a
+ * person (an organisation admin's own; a superadmin's own unless they chose another); the one tenant
+ * of a calling one-tenant key. null: the calling key reaches several tenants (or all), so the request
+ * must name them.
+ */
+export function defaultKeyTenants(actor: Actor, organisationId: string): string[] | null {
+  if (actor.type !== 'key') return [organisationId];
+  if (actor.allTenants || actor.tenantIds.length !== 1) return null;
+  return [actor.tenantIds[0]];
+}

@@ -131,7 +131,6 @@ const CREATE_KEY_EXAMPLE = {
   name: 'Nightly billing sync',
   description: 'Reads customers and services for the billing export.',
   permissions: ['customers:read', 'services:read'],
-  tenants: 'all',
   expiry_date: '2030-12-31',
 };
 
@@ -168,7 +167,11 @@ export function openApiRoutes(): RouteDoc[] {
         summary: 'Create an API key',
         description:
           'The response is the only one that contains the secret (`api_key`): store it now. ' +
-          'A key never gets more permissions or tenants than whoever creates it.',
+          'A key never gets more permissions or tenants than whoever creates it. ' +
+          '`tenants` may be left out: the key then reaches the organisation it is created in (or the one ' +
+          'tenant of a calling one-tenant key); a calling key that reaches several tenants must name them. ' +
+          'Permission names of the older published format (`view_customer`, `create_services`, …) are ' +
+          'accepted as deprecated aliases and stored, and shown, as the canonical names.',
         body: createApiKeySchema,
         example: CREATE_KEY_EXAMPLE,
         response: createdApiKeyResponseSchema,

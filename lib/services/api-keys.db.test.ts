@@ -195,6 +195,42 @@ describe('api key service on a real database', () => {
     ]);
   });
 
+  it("defaults the tenants of a new key to the caller's organisation; a multi-tenant key must name them", async () => {
+    const published = createApiKeySchema.parse({
+      name: `Published ${Math.random()}`,
+      permissions: ['view_customer', 'view_service'],
+    });
+    for (const actor of [w.adminA.actor, w.superadmin.actor]) {
+      const { key } = await createApiKey(actor, { ...published, name: `${published.name} ${actor.label}` });
+      expect(key).toMatchObject({
+        organisationId: w.orgA.id,
+        allTenants: false,
+        tenants: [{ id: w.orgA.id, name: w.orgA.name }],
+        permissions: ['customers:read', 'services:read'],
+      });
+    }
+    const asKey = (tenantIds: string[], allTenants = false) => ({
+      type: 'key' as const,
+      keyId: '00000000-0000-4000-8000-000000000001',
+      organisationId: w.orgA.id,
+      label: 'sk_live_…test',
+      permissions: ['admin' as const],
+      allTenants,
+      tenantIds,
+      userId: null,
+    });
+    const { key } = await createApiKey(asKey([w.orgA.id]), { ...published, name: `${published.name} key` });
+    expect(key.tenants.map((t) => t.id)).toEqual([w.orgA.id]);
+    for (const actor of [asKey([w.orgA.id, w.orgB.id]), asKey([], true)]) {
+      await expect(
+        createApiKey(actor, { ...published, name: `${published.name} multi` }),
+      ).rejects.toMatchObject({
+        code: 'validation_failed',
+        fields: { tenants: [expect.stringContaining('name the ones')] },
+      });
+    }
+  });
+
   it('lets only an actor who may change the key (un)protect it', async () => {
     const { key } = await createApiKey(w.adminA.actor, input({ permissions: ['admin'] }));
     const small = await createApiKey(w.adminA.actor, input({ permissions: ['api_keys:write'] }));

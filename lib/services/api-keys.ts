@@ -24,7 +24,7 @@ import {
   type ListApiKeysInput,
   type UpdateApiKeyInput,
 } from '@/lib/validation/api-keys';
-import { assertCanManageKeys, isSuperadmin, organisationScope } from '@/lib/access';
+import { assertCanManageKeys, defaultKeyTenants, isSuperadmin, organisationScope } from '@/lib/access';
 import { type Actor, type RequestContext } from '@/lib/actor';
 import { diffFields, recordAudit } from './audit';
 
@@ -189,11 +189,23 @@ export async function createApiKey(
     throw new AppError('forbidden', 'You can only create keys in your own organisation.');
   }
   checkPermissions(actor, input.permissions);
+  const tenants = input.tenants ?? defaultKeyTenants(actor, organisationId);
+  if (!tenants) {
+    throw new AppError(
+      'validation_failed',
+      'Name the tenants: the calling key reaches several organisations.',
+      {
+        tenants: [
+          'Required when the calling key reaches several organisations (or all): name the ones the new key may reach.',
+        ],
+      },
+    );
+  }
 
   const secret = generateKey('integration');
   try {
     const key = await db.transaction(async (tx) => {
-      await checkTenants(tx, actor, input.tenants);
+      await checkTenants(tx, actor, tenants);
       if (await isKeyNameTaken({ organisationId, name: input.name, db: tx })) throw nameTaken();
       const [created] = await tx
         .insert(apiKeys)
@@ -205,20 +217,20 @@ export async function createApiKey(
           keyHash: hashKey(secret),
           ...describeKey(secret),
           permissions: input.permissions,
-          allTenants: input.tenants === 'all',
+          allTenants: tenants === 'all',
           expiresAt: input.expiry_date ?? null,
           createdByUserId: actor.type === 'user' ? actor.userId : actor.type === 'key' ? actor.userId : null,
           createdByKeyId: actor.type === 'key' ? actor.keyId : null,
         })
         .returning();
-      await writeTenants(tx, created.id, input.tenants);
+      await writeTenants(tx, created.id, tenants);
       await recordAudit(tx, {
         actor,
         context,
         action: 'key.created',
         organisationId,
         target: { type: 'api_key', id: created.id, label: `${created.name} (${visibleIdentifier(created)})` },
-        changes: diffFields({}, auditable(created, input.tenants === 'all' ? [] : input.tenants)),
+        changes: diffFields({}, auditable(created, tenants === 'all' ? [] : tenants)),
       });
       return loadView(tx, created.id, actor.type === 'user' || actor.type === 'key' ? { ...actor } : actor);
     });

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { ALL_PERMISSIONS, isPermission, normalisePermissions, type Permission } from '@/lib/permissions';
+import {
+  ALL_PERMISSIONS,
+  normalisePermissions,
+  PERMISSION_ALIASES,
+  resolvePermission,
+  type Permission,
+} from '@/lib/permissions';
 
 export const API_KEY_STATUS_FILTERS = [
   'all',
@@ -64,12 +70,30 @@ function isRealDate(value: string): boolean {
   return new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
 }
 
+/**
+ * One permission as the API accepts it: a canonical name, or a deprecated alias of the published
+ * request format (view_customer, create_services, …). Validated as text by permissionsSchema below
+ * (one message listing the unknown names); documented as the two enums, the aliases marked deprecated.
+ */
+const permissionNameSchema = z.string().meta({
+  anyOf: [
+    { enum: ALL_PERMISSIONS },
+    {
+      enum: [...PERMISSION_ALIASES.keys()],
+      deprecated: true,
+      description:
+        'Deprecated aliases, accepted on input only: view_<resource> is <resource>:read; create_, update_ and ' +
+        'delete_<resource> are <resource>:write (singular or plural). Responses always show the canonical names.',
+    },
+  ],
+});
+
 export const permissionsSchema = z
-  .array(z.string(), { error: 'Choose at least one permission.' })
+  .array(permissionNameSchema, { error: 'Choose at least one permission.' })
   .min(1, 'Choose at least one permission.')
   .max(ALL_PERMISSIONS.length * 2)
   .superRefine((list, ctx) => {
-    const unknown = list.filter((p) => !isPermission(p));
+    const unknown = list.filter((p) => !resolvePermission(p));
     if (unknown.length) {
       ctx.addIssue({
         code: 'custom',
@@ -77,7 +101,7 @@ export const permissionsSchema = z
       });
     }
   })
-  .transform((list) => normalisePermissions(list) as Permission[]);
+  .transform((list) => normalisePermissions(list.map((p) => resolvePermission(p) ?? p)) as Permission[]);
 
 export const tenantsSchema = z.union(
   [
@@ -105,7 +129,11 @@ export const createApiKeySchema = z.strictObject({
   description: descriptionSchema.optional().default(''),
   expiry_date: expiryDateSchema,
   permissions: permissionsSchema,
-  tenants: tenantsSchema,
+  /**
+   * Optional: left out, the key reaches the organisation it is created in (the caller's own), or the
+   * one tenant of a calling one-tenant key. A calling key that reaches several tenants must name them.
+   */
+  tenants: tenantsSchema.optional(),
   /** Superadmins may create a key owned by another organisation; defaults to the creator's. */
   organisation_id: z.uuid().optional(),
 });

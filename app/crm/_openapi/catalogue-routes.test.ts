@@ -3,14 +3,14 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RESOURCES, type Resource } from '@/lib/permissions';
 import { CRM_RESOURCES } from '@/lib/services/crm-resources';
-import { HTTP_METHODS } from './openapi';
-import { neededPermission, routeGuard } from './with-key';
+import { HTTP_METHODS } from '@/lib/api/openapi';
+import { neededPermission, routeGuard } from '@/lib/api/with-key';
 
 /**
  * The promise of the permission catalogue: every permission it offers opens a real API, and every
  * API is guarded by a permission it offers. A resource "foo_bar" lives at app/crm/foo-bar/.
  */
-const APP_CRM = path.resolve(__dirname, '../../app/crm');
+const APP_CRM = path.resolve(__dirname, '..');
 
 /** Folders under app/crm that are not catalogue resources, and why. */
 const NOT_RESOURCES: Record<string, string> = {

@@ -138,23 +138,32 @@ export type DeliveryOutcome = {
  * Claim up to `limit` due deliveries (a lease of config.leaseMs each) and return one send per
  * delivery, not yet started: the worker runs each in a slot of its own, tests run them together.
  */
+type ClaimedSend = { webhookId: string; url: string; send: () => Promise<DeliveryOutcome> };
+
 async function claimSends(
   config: WebhookConfig,
   limit: number,
   now?: Date,
-): Promise<(() => Promise<DeliveryOutcome>)[]> {
+  skipWebhookIds?: string[],
+): Promise<ClaimedSend[]> {
   const claimedAt = now ?? new Date();
   const claimed = await claimDueDeliveries({
     now: claimedAt,
     leaseUntil: new Date(claimedAt.getTime() + config.leaseMs),
     limit,
+    skipWebhookIds,
   });
   if (claimed.length === 0) return [];
   const hooks = await findWebhooksByIds({ ids: [...new Set(claimed.map((d) => d.webhookId))] });
   const keys = await findKeyRecordsByIds({ ids: [...new Set([...hooks.values()].map((h) => h.apiKeyId))] });
-  return claimed.map(
-    (delivery) => () => deliverOne(delivery, hooks.get(delivery.webhookId), keys, config, now),
-  );
+  return claimed.map((delivery) => {
+    const webhook = hooks.get(delivery.webhookId);
+    return {
+      webhookId: delivery.webhookId,
+      url: webhook?.url ?? '',
+      send: () => deliverOne(delivery, webhook, keys, config, now),
+    };
+  });
 }
 
 /**
@@ -164,7 +173,7 @@ async function claimSends(
 export async function runDueDeliveries(options: DeliveryOptions = {}): Promise<DeliveryOutcome[]> {
   const config = { ...webhookConfig(), ...stripUndefined(options) };
   const sends = await claimSends(config, options.limit ?? 20, options.now);
-  return Promise.all(sends.map((send) => send()));
+  return Promise.all(sends.map(({ send }) => send()));
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
@@ -318,14 +327,19 @@ export function startWebhookWorker(): Worker | null {
   if (!config.workerEnabled) return null;
 
   let stopped = false;
-  const inFlight = new Set<Promise<void>>();
+  /** The attempts in flight, with their subscription and receiver URL. */
+  const inFlight = new Map<Promise<void>, { webhookId: string; url: string }>();
+  // One receiver gets at most this many of the slots from one claim, and no more claims while it has
+  // them all in flight: a receiver that hangs with many events queued holds a quarter of the pool at
+  // most (less than half in the worst case), never all of it.
+  const perReceiver = Math.max(1, Math.floor(config.concurrency / 4));
   let claiming: Promise<void> | null = null;
   let again = false;
   let lastPrune = 0;
   let failingSince = 0;
   let unlisten: (() => Promise<void>) | undefined;
 
-  const start = (send: () => Promise<DeliveryOutcome>) => {
+  const start = ({ webhookId, url, send }: ClaimedSend) => {
     let deadline: NodeJS.Timeout | undefined;
     const attempt = send().then(
       () => {},
@@ -343,7 +357,15 @@ export function startWebhookWorker(): Worker | null {
       inFlight.delete(slot);
       fill();
     });
-    inFlight.add(slot);
+    inFlight.set(slot, { webhookId, url });
+  };
+
+  /** The subscriptions whose receiver already has its share of the slots. */
+  const saturated = (): string[] => {
+    const perUrl = new Map<string, number>();
+    for (const { url } of inFlight.values()) perUrl.set(url, (perUrl.get(url) ?? 0) + 1);
+    const full = [...inFlight.values()].filter(({ url }) => (perUrl.get(url) ?? 0) >= perReceiver);
+    return [...new Set(full.map((a) => a.webhookId))];
   };
 
   const fill = () => {
@@ -356,12 +378,12 @@ export function startWebhookWorker(): Worker | null {
       try {
         do {
           again = false;
-          const free = config.concurrency - inFlight.size;
-          if (free <= 0) break;
-          const sends = await claimSends(config, free);
+          const limit = Math.min(config.concurrency - inFlight.size, perReceiver);
+          if (limit <= 0) break;
+          const sends = await claimSends(config, limit, undefined, saturated());
           for (const send of sends) start(send);
           // A full claim: there may be more due, take them while slots are free.
-          if (sends.length === free) again = true;
+          if (sends.length === limit) again = true;
         } while (again && !stopped);
         if (failingSince) {
           console.error(`webhook worker: claiming again after ${Date.now() - failingSince} ms of failures`);
@@ -411,7 +433,7 @@ export function startWebhookWorker(): Worker | null {
       clearInterval(poll);
       await unlisten?.().catch(() => {});
       await claiming;
-      await Promise.allSettled([...inFlight]);
+      await Promise.allSettled([...inFlight.keys()]);
       delete g[globalKey];
     },
   };

@@ -375,6 +375,7 @@ export function startWebhookWorker(): Worker | null {
       return;
     }
     claiming = (async () => {
+      let failed = false;
       try {
         do {
           again = false;
@@ -394,6 +395,7 @@ export function startWebhookWorker(): Worker | null {
           await pruneFinishedDeliveries({ before: new Date(Date.now() - KEEP_FINISHED_MS) });
         }
       } catch (error) {
+        failed = true;
         // Never the payload or a secret: just what failed, once per run of failures (the database
         // may be away for a while). The next poll tries again.
         if (!failingSince) {
@@ -406,6 +408,9 @@ export function startWebhookWorker(): Worker | null {
       } finally {
         claiming = null;
       }
+      // A wake-up (a commit, a freed slot) that came after the last claim above: claim again now
+      // rather than at the next poll. Not after a failure: the poll paces retries then.
+      if (again && !failed) fill();
     })();
   };
 

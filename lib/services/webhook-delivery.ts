@@ -317,8 +317,8 @@ const KEEP_FINISHED_MS = 30 * 24 * 60 * 60_000;
  * when an attempt ends (its slot is free, and the next event of that record may now go), and every
  * WEBHOOKS_POLL_MS. Nothing waits for a batch: a receiver that hangs holds its own slots until the
  * attempt's deadline (WEBHOOKS_TIMEOUT_MS) while the others keep sending. A claim that fails (the
- * database is away) is tried again at the next poll; the database client reconnects within half a
- * second of the database answering again (db/index.ts), so due deliveries go out at once.
+ * database is away) is tried again at the next poll; the database client reconnects within a fifth
+ * of a second of the database answering again (db/index.ts), so due deliveries go out at once.
  */
 export function startWebhookWorker(): Worker | null {
   const g = globalThis as G;
@@ -329,9 +329,9 @@ export function startWebhookWorker(): Worker | null {
   let stopped = false;
   /** The attempts in flight, with their subscription and receiver URL. */
   const inFlight = new Map<Promise<void>, { webhookId: string; url: string }>();
-  // One receiver gets at most this many of the slots from one claim, and no more claims while it has
-  // them all in flight: a receiver that hangs with many events queued holds a quarter of the pool at
-  // most (less than half in the worst case), never all of it.
+  // One receiver URL gets at most this many slots from one claim, and none from the next claims while
+  // it has that many in flight: a receiver that hangs with many events queued holds about a quarter
+  // of the pool (under half at worst), never all of it.
   const perReceiver = Math.max(1, Math.floor(config.concurrency / 4));
   let claiming: Promise<void> | null = null;
   let again = false;

@@ -1,7 +1,6 @@
 import { canReachTenant, type TenantScope } from '@/lib/access';
 import { AppError } from '@/lib/errors';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '@/lib/ids';
 
 /**
  * The tenant a request acts on (whether the scope reaches it is lib/access.ts canReachTenant). It is named by X-Tenant-Id; a scope with exactly one tenant may
@@ -13,7 +12,7 @@ export function resolveTenant(scope: TenantScope, requested: string | null | und
     if (!scope.allTenants && scope.tenantIds.length === 1) return scope.tenantIds[0];
     throw new AppError('tenant_required');
   }
-  if (!UUID.test(named)) throw new AppError('bad_request', 'X-Tenant-Id must be an organisation id (UUID).');
+  if (!isUuid(named)) throw new AppError('bad_request', 'X-Tenant-Id must be an organisation id (UUID).');
   if (!canReachTenant(scope, named)) throw new AppError('tenant_forbidden');
   return named.toLowerCase();
 }

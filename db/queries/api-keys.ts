@@ -1,24 +1,10 @@
 import 'server-only';
-import {
-  and,
-  asc,
-  desc,
-  eq,
-  gt,
-  inArray,
-  isNotNull,
-  isNull,
-  lte,
-  ne,
-  notInArray,
-  or,
-  sql,
-  type SQL,
-} from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, lte, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { apiKeys, apiKeyTenants, organisations, users, type ApiKey } from '@/db/schema';
 import { db as defaultDb, type Executor } from '@/db';
 import type { ListApiKeysInput } from '@/lib/validation/api-keys';
+import { keyStatusConditions } from './key-status';
 
 /** Which organisations' records a caller may see (built by lib/access.ts organisationScope). */
 export type OrganisationScope = { all: true } | { all: false; organisationIds: string[] };
@@ -37,8 +23,6 @@ export type KeyScope = {
   /** Visible keys must expire no later than this (a key actor that expires); null: no bound. */
   expiresNoLaterThan: Date | null;
 };
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * The access policy's key scope (lib/access.ts keyScope, rule 2) as SQL: the same four conditions
@@ -74,39 +58,22 @@ function scopeCondition(scope: KeyScope): SQL | undefined {
 }
 
 function statusCondition(status: ListApiKeysInput['status'], now: Date): SQL | undefined {
-  const soon = new Date(now.getTime() + 30 * DAY_MS);
-  const monthAgo = new Date(now.getTime() - 30 * DAY_MS);
-  const notExpired = or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now));
+  const c = keyStatusConditions(now);
   switch (status) {
     case 'active':
-      return and(eq(apiKeys.status, 'active'), notExpired);
+      // The "Active" filter and widget: every key that works today, expiring soon or not.
+      return c.usable;
     case 'expiring_soon':
-      return and(eq(apiKeys.status, 'active'), gt(apiKeys.expiresAt, now), lte(apiKeys.expiresAt, soon));
     case 'expired':
-      return and(eq(apiKeys.status, 'active'), lte(apiKeys.expiresAt, now));
     case 'disabled':
-      return eq(apiKeys.status, 'disabled');
     case 'revoked':
-      return eq(apiKeys.status, 'revoked');
+      return c.display[status];
     case 'unused':
-      // Stale keys: still usable, and not used (or never used) for 30 days.
-      return and(
-        eq(apiKeys.status, 'active'),
-        notExpired,
-        or(
-          lte(apiKeys.lastUsedAt, monthAgo),
-          and(isNull(apiKeys.lastUsedAt), lte(apiKeys.createdAt, monthAgo)),
-        ),
-      );
+      return c.unused;
     case 'current':
-      // Still in service: active (expiring or not) or temporarily disabled.
-      return or(eq(apiKeys.status, 'disabled'), and(eq(apiKeys.status, 'active'), notExpired));
+      return c.current;
     case 'ended':
-      // Kept for audit: revoked, or past their expiry date.
-      return or(
-        eq(apiKeys.status, 'revoked'),
-        and(eq(apiKeys.status, 'active'), lte(apiKeys.expiresAt, now)),
-      );
+      return c.ended;
     default:
       return undefined;
   }
@@ -189,17 +156,16 @@ export async function summariseApiKeys({
   now?: Date;
   db?: Executor;
 }) {
-  // Raw fragments get ISO strings: postgres-js does not serialise Date parameters outside columns.
-  const at = now.toISOString();
-  const soon = new Date(now.getTime() + 30 * DAY_MS).toISOString();
+  const c = keyStatusConditions(now);
+  const countWhere = (condition: SQL) => sql<number>`count(*) filter (where ${condition})::int`;
   const [row] = await db
     .select({
       total: sql<number>`count(*)::int`,
-      active: sql<number>`count(*) filter (where ${apiKeys.status} = 'active' and (${apiKeys.expiresAt} is null or ${apiKeys.expiresAt} > ${at}))::int`,
-      expiringSoon: sql<number>`count(*) filter (where ${apiKeys.status} = 'active' and ${apiKeys.expiresAt} > ${at} and ${apiKeys.expiresAt} <= ${soon})::int`,
-      expired: sql<number>`count(*) filter (where ${apiKeys.status} = 'active' and ${apiKeys.expiresAt} <= ${at})::int`,
-      disabled: sql<number>`count(*) filter (where ${apiKeys.status} = 'disabled')::int`,
-      revoked: sql<number>`count(*) filter (where ${apiKeys.status} = 'revoked')::int`,
+      active: countWhere(c.usable),
+      expiringSoon: countWhere(c.display.expiring_soon),
+      expired: countWhere(c.display.expired),
+      disabled: countWhere(c.display.disabled),
+      revoked: countWhere(c.display.revoked),
     })
     .from(apiKeys)
     .where(and(eq(apiKeys.kind, 'integration'), scopeCondition(scope)));

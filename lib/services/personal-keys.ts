@@ -24,6 +24,7 @@ import {
 import { type Actor, type RequestContext } from '@/lib/actor';
 import { recordAudit } from './audit';
 import { listWebhooksWithDeliveries, type WebhookWithDeliveries } from './webhooks';
+import { isUuid } from '@/lib/ids';
 
 /**
  * Personal keys: a user's own API key (pat_live_…), at most one live per user. It acts as its user:
@@ -259,7 +260,7 @@ export async function listPersonalKeys(actor: Actor): Promise<PersonalKeyRow[]> 
 /** One user's personal key and the webhooks registered on it, for an admin. */
 export async function getUserPersonalKey(actor: Actor, userId: string) {
   assertAdmin(actor);
-  if (!/^[0-9a-f-]{36}$/i.test(userId)) throw new AppError('not_found', 'No such user.');
+  if (!isUuid(userId)) throw new AppError('not_found', 'No such user.');
   const owner = await findUserInOrganisation({ id: userId });
   if (!owner || !organisationInScope(organisationScope(actor), owner.organisationId)) {
     throw new AppError('not_found', 'No such user.');

@@ -34,6 +34,7 @@ import { checkWebhookUrl, type Resolver } from '@/lib/webhooks/url-guard';
 import { type Actor, type RequestContext } from '@/lib/actor';
 import { recordAudit } from './audit';
 import { webhookLabel } from './webhook-delivery';
+import { isUuid } from '@/lib/ids';
 
 /** A subscription as the product shows it: never its signing secret. */
 export type WebhookView = {
@@ -100,8 +101,6 @@ export function toWebhookOutput(w: WebhookView): WebhookOutput {
 function notFound(): AppError {
   return new AppError('not_found', 'No webhook with this id.');
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type CreatedWebhook = { webhook: WebhookView; signingSecret: string };
 
@@ -199,7 +198,7 @@ async function webhookFacts(tx: Executor, row: WebhookRow): Promise<WebhookFacts
 }
 
 async function loadForActor(tx: Executor, actor: Actor, id: string, forUpdate = false) {
-  if (!UUID.test(id)) throw notFound();
+  if (!isUuid(id)) throw notFound();
   const row = await findWebhookWithKey({ id, forUpdate, db: tx });
   if (!row || !canManageWebhook(actor, await webhookFacts(tx, row))) throw notFound();
   return row;

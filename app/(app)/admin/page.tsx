@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { EXPIRING_SOON_DAYS, UNUSED_AFTER_DAYS } from '@/lib/keys/lifecycle';
 import Link from 'next/link';
 import { toChartPoints } from '@/components/usage/chart-points';
 import { UsageChart } from '@/components/usage/usage-chart';
@@ -69,7 +70,7 @@ export default async function DashboardPage() {
         </Card>
 
         <Card
-          title="Expiring in the next 30 days"
+          title={`Expiring in the next ${EXPIRING_SOON_DAYS} days`}
           subtitle={`${data.expiring.total} key${data.expiring.total === 1 ? '' : 's'}`}
           id="expiring"
           more={
@@ -79,7 +80,7 @@ export default async function DashboardPage() {
           }
         >
           {data.expiring.keys.length === 0 ? (
-            <Empty>No key expires in the next 30 days.</Empty>
+            <Empty>No key expires in the next {EXPIRING_SOON_DAYS} days.</Empty>
           ) : (
             <ul className="divide-y divide-slate-100">
               {data.expiring.keys.map((k) => (
@@ -101,13 +102,13 @@ export default async function DashboardPage() {
         </Card>
 
         <Card
-          title="Unused for 30+ days"
+          title={`Unused for ${UNUSED_AFTER_DAYS}+ days`}
           subtitle={`${data.unused.total} active key${data.unused.total === 1 ? '' : 's'}`}
           id="unused"
           more={data.unused.total > data.unused.keys.length ? '/admin/api-keys?status=unused' : undefined}
         >
           {data.unused.keys.length === 0 ? (
-            <Empty>Every active key was used in the last 30 days.</Empty>
+            <Empty>Every active key was used in the last {UNUSED_AFTER_DAYS} days.</Empty>
           ) : (
             <ul className="divide-y divide-slate-100">
               {data.unused.keys.map((k) => (

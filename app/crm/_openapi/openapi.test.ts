@@ -156,7 +156,14 @@ describe('the OpenAPI document', () => {
       parameters: { name: string }[];
       requestBody: { content: Record<string, { example: unknown }> };
     };
-    expect(event.parameters.map((p) => p.name)).toEqual(['X-Webhook-Timestamp', 'X-Webhook-Signature']);
+    expect(event.parameters.map((p) => p.name)).toEqual([
+      'X-Webhook-Id',
+      'X-Webhook-Event',
+      'X-Webhook-Subscription',
+      'X-Webhook-Attempt',
+      'X-Webhook-Timestamp',
+      'X-Webhook-Signature',
+    ]);
     const example = event.requestBody.content['application/json'].example;
     expect(openApiWebhooks()[0].body.safeParse(example).success).toBe(true);
   });

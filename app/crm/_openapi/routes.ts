@@ -1,5 +1,7 @@
 import 'server-only';
 import { usageQuerySchema, usageResponseSchema } from '@/lib/validation/usage';
+import * as agents from '@/app/crm/agents/route';
+import * as agent from '@/app/crm/agents/[id]/route';
 import * as analyticsSummary from '@/app/crm/analytics/summary/route';
 import * as apiKeys from '@/app/crm/api-keys/route';
 import * as apiKey from '@/app/crm/api-keys/[id]/route';
@@ -15,23 +17,33 @@ import * as contact from '@/app/crm/contacts/[id]/route';
 import * as customers from '@/app/crm/customers/route';
 import * as customer from '@/app/crm/customers/[id]/route';
 import * as health from '@/app/crm/health/route';
+import * as integrations from '@/app/crm/integrations/route';
+import * as integration from '@/app/crm/integrations/[id]/route';
 import * as inventory from '@/app/crm/inventory/route';
 import * as inventoryItem from '@/app/crm/inventory/[id]/route';
+import * as knowledgeBase from '@/app/crm/knowledge-base/route';
+import * as knowledgeBaseArticle from '@/app/crm/knowledge-base/[id]/route';
 import * as leads from '@/app/crm/leads/route';
 import * as lead from '@/app/crm/leads/[id]/route';
 import * as me from '@/app/crm/me/route';
 import * as openapiJson from '@/app/crm/openapi.json/route';
+import * as provisioning from '@/app/crm/provisioning/route';
+import * as provisioningRequest from '@/app/crm/provisioning/[id]/route';
 import * as services from '@/app/crm/services/route';
 import * as webhooks from '@/app/crm/webhooks/route';
 import * as webhook from '@/app/crm/webhooks/[id]/route';
 import * as webhookDeliveries from '@/app/crm/webhooks/[id]/deliveries/route';
 import * as service from '@/app/crm/services/[id]/route';
 import {
+  agentResource,
   callResource,
   contactResource,
   customerResource,
+  integrationResource,
   inventoryResource,
+  knowledgeBaseResource,
   leadResource,
+  provisioningResource,
   serviceResource,
   type CrmResource,
 } from '@/lib/services/crm-resources';
@@ -119,7 +131,6 @@ const CREATE_KEY_EXAMPLE = {
   name: 'Nightly billing sync',
   description: 'Reads customers and services for the billing export.',
   permissions: ['customers:read', 'services:read'],
-  tenants: 'all',
   expiry_date: '2030-12-31',
 };
 
@@ -156,7 +167,11 @@ export function openApiRoutes(): RouteDoc[] {
         summary: 'Create an API key',
         description:
           'The response is the only one that contains the secret (`api_key`): store it now. ' +
-          'A key never gets more permissions or tenants than whoever creates it.',
+          'A key never gets more permissions or tenants than whoever creates it. ' +
+          '`tenants` may be left out: the key then reaches the organisation it is created in (or the one ' +
+          'tenant of a calling one-tenant key); a calling key that reaches several tenants must name them. ' +
+          'Permission names of the older published format (`view_customer`, `create_services`, …) are ' +
+          'accepted as deprecated aliases and stored, and shown, as the canonical names.',
         body: createApiKeySchema,
         example: CREATE_KEY_EXAMPLE,
         response: createdApiKeyResponseSchema,
@@ -170,14 +185,18 @@ export function openApiRoutes(): RouteDoc[] {
       PATCH: {
         summary: 'Update an API key',
         description:
-          'Change its name, description, expiry date, permissions or tenants. Send only what changes.',
+          'Change its name, description, expiry date, permissions or tenants, or protect it ' +
+          '(`"protected": true`: it cannot be deleted until `"protected": false`). Send only what changes. ' +
+          'A revoked key can still be unprotected, and nothing else.',
         body: updateApiKeySchema,
         response: apiKeyResponseSchema,
         errors: ['forbidden', 'name_taken', 'key_revoked_final'],
       },
       DELETE: {
         summary: 'Delete an API key',
-        description: 'The key stops working at once; its audit events stay.',
+        description:
+          'The key stops working at once; its audit events stay. A protected key answers 409 `key_protected`: ' +
+          'unprotect it first with PATCH `{"protected": false}`.',
         status: 204,
         responseDescription: 'Deleted.',
         errors: ['forbidden', 'key_protected'],
@@ -233,6 +252,10 @@ export function openApiRoutes(): RouteDoc[] {
     ...crmResourceRoutes(callResource, calls, call),
     ...crmResourceRoutes(serviceResource, services, service),
     ...crmResourceRoutes(inventoryResource, inventory, inventoryItem),
+    ...crmResourceRoutes(provisioningResource, provisioning, provisioningRequest),
+    ...crmResourceRoutes(agentResource, agents, agent),
+    ...crmResourceRoutes(knowledgeBaseResource, knowledgeBase, knowledgeBaseArticle),
+    ...crmResourceRoutes(integrationResource, integrations, integration),
     defineRoute('/crm/webhooks', webhooks, {
       GET: {
         summary: 'List webhooks',
@@ -320,9 +343,36 @@ export function openApiWebhooks(): WebhookDoc[] {
         'POSTed to the URL of each webhook subscribed to the entity and operation. Verify it before use: ' +
         `compute the HMAC-SHA256 of \`<X-Webhook-Timestamp>.<raw body>\` with the webhook's signing secret, ` +
         `compare \`${SIGNATURE_PREFIX}<hex>\` to X-Webhook-Signature in constant time, and refuse a timestamp ` +
-        `more than ${DEFAULT_TOLERANCE_SECONDS} seconds from now. Deliveries are retried with backoff until a 2xx.`,
+        `more than ${DEFAULT_TOLERANCE_SECONDS} seconds from now. Deliveries are retried with backoff until a 2xx.\n\n` +
+        '**At least once, in order per record.** Every change is delivered at least once, so the same delivery ' +
+        'can arrive twice (after a retry, or when an instance died mid-attempt and another sent it again once its ' +
+        'lease ran out): drop duplicates by X-Webhook-Id. The events of one record sent to one URL arrive in the ' +
+        "order the changes happened, across that URL's subscriptions (created, updated, deleted): a later event " +
+        'is not sent while an earlier one is still pending, and goes once that one is acknowledged, given up or ' +
+        'cancelled. If you process events concurrently or replay them, `occurred_at` breaks the tie: keep the ' +
+        'latest `occurred_at` applied per record and ignore older events.',
       body: webhookEventSchema,
       headers: [
+        {
+          name: 'X-Webhook-Id',
+          description: "The delivery's id, the same on every attempt: drop duplicates by it.",
+          example: '0b7e6a52-5f0c-4d1e-9a43-2f1f0c8b9d11',
+        },
+        {
+          name: 'X-Webhook-Event',
+          description: 'The event type: <entity>.<operation>.',
+          example: 'customer.created',
+        },
+        {
+          name: 'X-Webhook-Subscription',
+          description: 'The id of the webhook (subscription) this delivery is for.',
+          example: '5d3c1a9e-8a4b-4f6e-b2d7-1c9e0f3a7b24',
+        },
+        {
+          name: 'X-Webhook-Attempt',
+          description: 'Which attempt this is: 1, 2, …',
+          example: '1',
+        },
         {
           name: 'X-Webhook-Timestamp',
           description: 'Unix seconds when this attempt was sent.',

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { EXPIRING_SOON_DAYS } from '@/lib/keys/lifecycle';
 import Link from 'next/link';
 import { mayChooseAnyTenant, seesEveryOrganisation } from '@/lib/access';
 import { actorFromUser, requireAdmin } from '@/lib/auth/session';
@@ -32,7 +33,7 @@ export default async function ApiKeysPage({
         value: summary.expiringSoon,
         status: 'expiring_soon',
         tone: 'text-amber-700',
-        hint: 'within 30 days',
+        hint: `within ${EXPIRING_SOON_DAYS} days`,
       },
       { label: 'Expired', value: summary.expired, status: 'expired', tone: 'text-rose-700' },
       { label: 'Revoked', value: summary.revoked, status: 'revoked', tone: 'text-slate-700' },

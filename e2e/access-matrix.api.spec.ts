@@ -442,7 +442,8 @@ const IDLE = { status: 'idle' };
 test('access matrix: every actor × operation × target is allowed or denied as docs/access.md says', async ({
   playwright,
 }, testInfo) => {
-  test.setTimeout(300_000);
+  // About a minute and a half per database on an idle machine; generous for a busy CI box.
+  test.setTimeout(600_000);
   const mode = testInfo.project.name === 'api:postgres' ? 'postgres' : 'pglite';
   const cells = buildCells();
   const allowedCount = cells.filter((c) => c.allowed).length;

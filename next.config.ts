@@ -2,7 +2,14 @@ import type { NextConfig } from 'next';
 
 const nextConfig: NextConfig = {
   // PGlite ships WASM and data files that must be loaded from node_modules at run time, not bundled.
-  serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2', 'postgres'],
+  serverExternalPackages: [
+    '@electric-sql/pglite',
+    '@node-rs/argon2',
+    'postgres',
+    // Loads drizzle-orm with a dynamic import() of a computed name, which a bundler cannot follow.
+    'rate-limiter-flexible',
+    'ioredis',
+  ],
   poweredByHeader: false,
   // forbidden() renders app/forbidden.tsx with a real 403 status for signed-in users without the role.
   experimental: { authInterrupts: true },

@@ -11,3 +11,4 @@ export * from './inventory-items';
 export * from './idempotency-keys';
 export * from './webhooks';
 export * from './key-usage';
+export * from './rate-limits';

@@ -11,7 +11,8 @@ import {
   type CurrentUser,
 } from '@/lib/auth/session';
 import { cachedKeyLookup } from '@/lib/keys/cache';
-import { verifyKey, type VerifiedKey } from '@/lib/keys/verify';
+import { verifyKey, type KeyFailure, type VerifiedKey } from '@/lib/keys/verify';
+import { consume, retryAfterSeconds } from '@/lib/rate-limit';
 import {
   accessForMethod,
   hasPermission,
@@ -22,9 +23,11 @@ import {
 import type { Actor, RequestContext } from '@/lib/actor';
 import { recordKeyCheck } from '@/lib/services/usage';
 import { resolveTenant } from '@/lib/tenants';
+import { requireExistingTenant } from '@/lib/services/tenant-exists';
 import { presentedKey, isCrossSite } from './credentials';
 import { AppError, validationError } from '@/lib/errors';
 import { errorResponse } from './errors';
+import { constraintViolation } from '@/db/rows';
 
 export type KeyContext<P> = {
   params: P;
@@ -112,7 +115,7 @@ export function withKey<P extends Record<string, string | string[]> = Record<str
         const result = await verifyKey(presented, cachedKeyLookup);
         if (!result.ok) {
           keyId = result.keyId ?? null;
-          throw new AppError(result.code);
+          throw await failedKeyCheck(result.code, context.ip ?? null);
         }
         key = result.key;
         keyId = key.id;
@@ -134,6 +137,7 @@ export function withKey<P extends Record<string, string | string[]> = Record<str
       }
       const scope = key ?? { allTenants: user!.role === 'superadmin', tenantIds: [user!.organisationId] };
       const tenantId = options.tenant ? resolveTenant(scope, headers.get('x-tenant-id')) : '';
+      if (tenantId) await requireExistingTenant(tenantId);
       const params = (await route.params) ?? ({} as P);
       response = await handler(request, { params, requestId, actor, key, user, tenantId, context });
       response.headers.set('x-request-id', requestId);
@@ -164,10 +168,39 @@ export function withKey<P extends Record<string, string | string[]> = Record<str
   return withGuard(guarded, { kind: 'key', options });
 }
 
+/**
+ * A failed key check (malformed, unknown, revoked, expired, disabled…) counts against the client's
+ * address: past LIMITS.keyCheckFailures a minute, further failures are 429 too_many_failed_attempts with
+ * Retry-After. Only failures touch the limiter — a valid key's check stays a cache hit with no
+ * database round trip, so valid keys from the same address keep working. A missing key is no guess.
+ */
+async function failedKeyCheck(code: KeyFailure, ip: string | null): Promise<AppError> {
+  if (code === 'key_missing') return new AppError(code);
+  const limit = await consume('keyCheckFailures', ip ?? 'unknown');
+  if (limit.allowed) return new AppError(code);
+  return new AppError('too_many_failed_attempts', undefined, undefined, {
+    retryAfterSeconds: retryAfterSeconds(limit),
+  });
+}
+
 /** Any thrown value as the API's JSON error. Unknown errors are logged and never shown. */
 export function renderError(error: unknown, requestId: string): Response {
   if (error instanceof AppError) return errorResponse(error, requestId);
   if (error instanceof ZodError) return errorResponse(validationError(error.issues), requestId);
+  // A constraint or data error the service's checks did not foresee is still the request's fault: a
+  // 4xx, and nothing of the database error (query, parameters) is logged or shown.
+  const violation = constraintViolation(error);
+  if (violation) {
+    console.warn(`[${requestId}] database refused the request: SQLSTATE ${violation.sqlstate}`);
+    if (violation.sqlstate === '23505') return errorResponse(new AppError('conflict'), requestId);
+    return errorResponse(
+      new AppError(
+        'validation_failed',
+        'The request refers to a record that does not exist or holds an invalid value.',
+      ),
+      requestId,
+    );
+  }
   console.error(`[${requestId}] unhandled error in API route:`, error);
   return errorResponse(new AppError('internal_error'), requestId);
 }

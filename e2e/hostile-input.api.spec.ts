@@ -145,3 +145,16 @@ test('a body over 1 MB is a 413 payload_too_large, by Content-Length or while it
   });
   expect(ok.status()).toBe(201);
 });
+
+test('every list rejects unknown query parameters with 422 naming them', async ({ request, baseURL }) => {
+  const w = await demoWorld(baseURL);
+  const key = await createKey(w.admin, { permissions: ['admin'], tenants: [w.acmeId] });
+  const h = keyHeader(key.secret);
+  for (const url of ['/crm/api-keys?stauts=revoked', '/crm/customers?stauts=1', '/crm/webhooks?stauts=1']) {
+    const res = await request.get(url, { headers: h });
+    expect(res.status(), url).toBe(422);
+    expect(Object.keys((await res.json()).error.fields)).toEqual(['stauts']);
+  }
+  const session = await w.admin.get('/crm/api-keys?stauts=revoked');
+  expect(session.status()).toBe(422);
+});

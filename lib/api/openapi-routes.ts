@@ -1,5 +1,6 @@
 import 'server-only';
 import { usageQuerySchema, usageResponseSchema } from '@/lib/validation/usage';
+import { noQuerySchema } from '@/lib/api/request';
 import * as analyticsSummary from '@/app/crm/analytics/summary/route';
 import * as apiKeys from '@/app/crm/api-keys/route';
 import * as apiKey from '@/app/crm/api-keys/[id]/route';
@@ -237,6 +238,7 @@ export function openApiRoutes(): RouteDoc[] {
       GET: {
         summary: 'List webhooks',
         description: 'The webhooks registered with the calling key (never their signing secrets).',
+        query: noQuerySchema,
         response: webhookListOutputSchema,
       },
       POST: {
@@ -271,6 +273,7 @@ export function openApiRoutes(): RouteDoc[] {
       GET: {
         summary: "A webhook's deliveries",
         description: 'The last 20 delivery attempts, newest first.',
+        query: noQuerySchema,
         response: webhookDeliveriesOutputSchema,
       },
     }),

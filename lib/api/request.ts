@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { AppError, validationError } from '@/lib/errors';
 import { peerIsTrustedProxy } from './client-address';
 
@@ -64,15 +64,31 @@ export async function parseJson<S extends z.ZodType>(request: Request, schema: S
   return parsed.data;
 }
 
-/** Parse and validate the query string the same way. */
+/**
+ * Parse and validate the query string the same way. One rule for every endpoint: a parameter the
+ * schema does not name, or one given twice, is a 422 naming it — `?stauts=revoked` is a typo to
+ * report, never a filter silently dropped.
+ */
 export function parseQuery<S extends z.ZodType>(request: Request, schema: S): z.output<S> {
   const params = new URL(request.url).searchParams;
+  const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape ?? {};
   const raw: Record<string, string> = {};
-  for (const [k, v] of params) raw[k] = v;
+  const fields: Record<string, string[]> = {};
+  for (const [k, v] of params) {
+    if (!Object.hasOwn(shape, k)) fields[k.slice(0, 100)] = ['Unknown parameter.'];
+    else if (Object.hasOwn(raw, k)) fields[k] = ['Give this parameter once.'];
+    raw[k] = v;
+  }
+  if (Object.keys(fields).length) {
+    throw new AppError('validation_failed', `Invalid parameters: ${Object.keys(fields).join(', ')}.`, fields);
+  }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw validationError(parsed.error.issues);
   return parsed.data;
 }
+
+/** For endpoints that take no query parameters: any parameter is refused by parseQuery. */
+export const noQuerySchema = z.strictObject({});
 
 /**
  * The origin the client used to reach us ("https://crm.example.com"): the API document names it as its

@@ -219,3 +219,21 @@ async function countLog(keyId: string): Promise<number> {
     .where(eq(keyAccessLog.keyId, keyId));
   return Number(row.n);
 }
+
+describe('last_used_at', () => {
+  it('moves only on a successful request, never on a refused one', async () => {
+    await flushUsage();
+    const key = await newKey();
+    const lastUsed = async () =>
+      (await db.select({ at: apiKeys.lastUsedAt }).from(apiKeys).where(eq(apiKeys.id, key.id)))[0].at;
+    const t0 = new Date(Date.now() - 60_000);
+    check(key.id, 'denied', t0);
+    check(key.id, 'rate_limited', new Date(t0.getTime() + 1000));
+    await flushUsage();
+    expect(await lastUsed()).toBeNull();
+    check(key.id, 'success', new Date(t0.getTime() + 2000));
+    check(key.id, 'denied', new Date(t0.getTime() + 3000));
+    await flushUsage();
+    expect((await lastUsed())?.getTime()).toBe(t0.getTime() + 2000);
+  });
+});

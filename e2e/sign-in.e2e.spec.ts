@@ -44,7 +44,7 @@ test('a throttled sign-in says how long to wait', async ({ page, loginPage }) =>
   }
   await loginPage.goto();
   await loginPage.signIn(DEMO.admin, 'not-the-password');
-  await expect(page.getByRole('alert')).toHaveText(
+  await expect(page.locator('#login-error')).toHaveText(
     /Too many failed sign-in attempts\. Wait 1[45] minutes before trying again\./,
   );
   await expect(page).toHaveURL(/\/login/);

@@ -41,7 +41,8 @@ export const expiryDateSchema = z
     z.string().trim().meta({
       // What clients should send (the server also reads "" as "never"); a refinement is invisible here.
       pattern: '^(\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2}))?)?$',
-      description: 'A future date (YYYY-MM-DD: the key works through that day, UTC) or ISO 8601 date-time; null: never.',
+      description:
+        'A future date (YYYY-MM-DD: the key works through that day, UTC) or ISO 8601 date-time; null: never.',
     }),
     z.null(),
   ])

@@ -89,7 +89,8 @@ describe('usage accumulator and flush on a real database', () => {
     expect(rows.every((r) => r.organisationId === w.orgA.id)).toBe(true);
 
     const [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, key.id));
-    expect(row.lastUsedAt?.toISOString()).toBe(new Date(thisHour.getTime() + 120_001).toISOString());
+    // The last *accepted* request: refused ones (denied, rate limited) never move last_used_at.
+    expect(row.lastUsedAt?.toISOString()).toBe(new Date(thisHour.getTime() + 22_000).toISOString());
 
     const log = await db.select().from(keyAccessLog).where(eq(keyAccessLog.keyId, key.id));
     expect(log).toHaveLength(plan.length);

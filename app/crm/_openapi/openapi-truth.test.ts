@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_PERMISSIONS } from '@/lib/permissions';
-import { buildOpenApiDocument } from './openapi';
-import { openApiRoutes, openApiWebhooks } from './openapi-routes';
+import { buildOpenApiDocument } from '@/lib/api/openapi';
+import { openApiRoutes, openApiWebhooks } from './routes';
 
 type Schema = Record<string, unknown>;
 type Operation = {

@@ -158,3 +158,44 @@ test('every list rejects unknown query parameters with 422 naming them', async (
   const session = await w.admin.get('/crm/api-keys?stauts=revoked');
   expect(session.status()).toBe(422);
 });
+
+test('security headers on pages and API responses; session cookies HttpOnly and SameSite=Lax', async ({
+  request,
+  baseURL,
+}) => {
+  const page = await request.get('/login');
+  const headers = page.headers();
+  const csp = headers['content-security-policy'];
+  const scriptSrc = csp.split(';').find((d) => d.trim().startsWith('script-src'))!;
+  const nonce = /'nonce-([^']+)'/.exec(scriptSrc)?.[1];
+  expect(nonce).toBeTruthy();
+  expect(scriptSrc).not.toContain('unsafe-inline');
+  expect(csp).toContain("frame-ancestors 'none'");
+  // Next put the nonce on its scripts; a second request gets another one.
+  expect(await page.text()).toContain(`nonce="${nonce}"`);
+  const again = (await request.get('/login')).headers()['content-security-policy'];
+  expect(again).not.toBe(csp);
+  for (const res of [page, await request.get('/crm/health'), await request.get('/crm/me')]) {
+    const h = res.headers();
+    expect(h['x-frame-options']).toBe('DENY');
+    expect(h['x-content-type-options']).toBe('nosniff');
+    expect(h['referrer-policy']).toBe('strict-origin-when-cross-origin');
+    expect(h['permissions-policy']).toContain('camera=()');
+    expect(h['strict-transport-security']).toBeUndefined();
+  }
+  expect((await request.get('/crm/health')).headers()['content-security-policy']).toContain(
+    "default-src 'none'",
+  );
+  // Over HTTPS (a trusted proxy says so): HSTS.
+  const https = await request.get('/crm/health', { headers: { 'x-forwarded-proto': 'https' } });
+  expect(https.headers()['strict-transport-security']).toContain('max-age=');
+
+  const session = await request.get('/api/auth/csrf');
+  const cookies = session.headersArray().filter((x) => x.name.toLowerCase() === 'set-cookie');
+  expect(cookies.length).toBeGreaterThan(0);
+  for (const c of cookies) {
+    expect(c.value).toMatch(/HttpOnly/i);
+    expect(c.value).toMatch(/SameSite=Lax/i);
+  }
+  expect(baseURL).toMatch(/^http:/); // plain HTTP here; next-auth adds Secure when NEXTAUTH_URL is https
+});

@@ -8,7 +8,11 @@ export type Who = keyof typeof DEMO;
  * credentials: fetch the CSRF token (and its cookie), then post the form. The context keeps the cookies.
  */
 export async function signInOverHttp(baseURL: string, who: Who): Promise<APIRequestContext> {
-  const session = await playwrightRequest.newContext({ baseURL });
+  // A browser sends Origin with every write; session writes without it are refused (lib/access).
+  const session = await playwrightRequest.newContext({
+    baseURL,
+    extraHTTPHeaders: { origin: new URL(baseURL).origin },
+  });
   const { csrfToken } = (await (await session.get('/api/auth/csrf')).json()) as { csrfToken: string };
   const res = await session.post('/api/auth/callback/credentials', {
     form: { csrfToken, email: DEMO[who], password: E2E_PASSWORD, json: 'true' },

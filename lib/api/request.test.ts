@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AppError } from '@/lib/errors';
+import { appOrigins } from './credentials';
 import { noQuerySchema, parseQuery, requestOrigin } from './request';
 
 const headers = (h: Record<string, string>) => new Headers({ 'x-crm-peer': '203.0.113.5', ...h });
@@ -45,5 +46,18 @@ describe('parseQuery: one strictness rule for every list', () => {
     expect(() => query('page=1&page=2')).toThrow(/page/);
     expect(query('status=revoked&page=2')).toEqual({ status: 'revoked', page: 2 });
     expect(() => parseQuery(new Request('http://x/crm/webhooks?a=1'), noQuerySchema)).toThrow(/a/);
+  });
+});
+
+describe('appOrigins (same-origin check of session writes)', () => {
+  afterEach(() => {
+    delete process.env.TRUSTED_PROXIES;
+  });
+
+  it('ignores X-Forwarded-Host/-Proto unless the peer is a trusted proxy', () => {
+    const request = { url: 'http://crm.example.com/crm/api-keys', headers: headers(forged) };
+    expect(appOrigins(request)).not.toContain('https://evil.example');
+    process.env.TRUSTED_PROXIES = '203.0.113.5';
+    expect(appOrigins(request)).toContain('https://evil.example');
   });
 });

@@ -1,5 +1,7 @@
 import 'server-only';
 import { onShutdown } from '@/lib/shutdown';
+import { logError } from '@/lib/log';
+import { metrics } from '@/lib/metrics';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { db, getDatabase, type Executor } from '@/db';
@@ -302,13 +304,15 @@ export function startWebhookWorker(): Worker | null {
       try {
         const outcomes = await runDueDeliveries({ limit: 20 });
         full = outcomes.length >= 20;
+        for (const o of outcomes) metrics().webhookAttempts.labels(o.result).inc();
         if (Date.now() - lastPrune > PRUNE_EVERY_MS) {
           lastPrune = Date.now();
           await pruneFinishedDeliveries({ before: new Date(Date.now() - KEEP_FINISHED_MS) });
         }
       } catch (error) {
-        // Never the payload or a secret: just what failed.
-        console.error('webhook worker: a delivery batch failed:', (error as Error).message);
+        // Never the payload or a secret: class, code and a scrubbed message (lib/log.ts).
+        metrics().webhookBatchFailures.inc();
+        logError(error, 'webhook worker: a delivery batch failed');
       } finally {
         running = null;
       }
@@ -328,7 +332,7 @@ export function startWebhookWorker(): Worker | null {
         unlisten = await handle.pglite.listen(DELIVERY_CHANNEL, () => tick());
       }
     } catch (error) {
-      console.error('webhook worker: LISTEN failed, polling only:', (error as Error).message);
+      logError(error, 'webhook worker: LISTEN failed, polling only');
     }
   })();
 

@@ -56,6 +56,8 @@ export function describeError(error: unknown): { type: string; code?: string; me
   return { type: error.constructor?.name || error.name, ...(code ? { code } : {}), message };
 }
 
+const keepShaped = (value: unknown) => (value instanceof Error ? describeError(value) : value);
+
 function clean(value: unknown, depth: number): unknown {
   if (typeof value === 'string') return scrub(value);
   if (value instanceof Error) return describeError(value);
@@ -69,8 +71,9 @@ function clean(value: unknown, depth: number): unknown {
   return out;
 }
 
-function createLogger(): Logger {
-  return pino({
+/** The logger's configuration; `destination` for tests (default: stdout). */
+export function createLogger(destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level: process.env.LOG_LEVEL || 'info',
     base: { pid: process.pid },
     messageKey: 'msg',
@@ -79,9 +82,9 @@ function createLogger(): Logger {
       level: (label) => ({ level: label }),
       log: (object) => clean(object, 0) as Record<string, unknown>,
     },
-    // `err` keeps its usual name, shaped by describeError (the formatter above would too; this
-    // skips pino's own serializer, which copies every enumerable field).
-    serializers: { err: describeError, error: describeError },
+    // The formatter above already shaped errors (describeError); pino's own err serializer would
+    // copy every enumerable field of an error, query and parameters included.
+    serializers: { err: keepShaped, error: keepShaped },
     mixin: () => {
       const requestId = currentRequestId();
       return requestId ? { request_id: requestId } : {};
@@ -95,7 +98,8 @@ function createLogger(): Logger {
         );
       },
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 const loggerKey = Symbol.for('crm.logger');

@@ -6,6 +6,7 @@ import { isAppError } from '@/lib/errors';
 import { actorFromUser, currentRequestContext, requireUser } from '@/lib/auth/session';
 import { setWebhookStatus } from '@/lib/services/webhooks';
 import { WEBHOOK_SETTABLE_STATUSES } from '@/lib/validation/webhooks';
+import { logError } from '@/lib/log';
 
 export type WebhookActionState = { status: 'idle' | 'success' | 'error'; message?: string };
 
@@ -35,7 +36,7 @@ export async function setWebhookStatusAction(
     );
   } catch (error) {
     if (isAppError(error)) return { status: 'error', message: error.message };
-    console.error('webhook action failed', error);
+    logError(error, 'webhook action failed');
     return { status: 'error', message: 'Something went wrong on our side. Try again.' };
   }
   revalidatePath('/settings/api');

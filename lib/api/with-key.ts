@@ -22,7 +22,7 @@ import {
 import type { Actor, RequestContext } from '@/lib/actor';
 import { recordKeyCheck } from '@/lib/services/usage-recorder';
 import { isDatabaseUnavailable } from '@/db/errors';
-import { logError } from '@/lib/log';
+import { describeError, logError, logger } from '@/lib/log';
 import { countKeyCheck, type KeyCheckOutcome } from '@/lib/metrics';
 import { readEnv } from '@/lib/env';
 import { resolveTenant } from '@/lib/tenants';
@@ -214,7 +214,7 @@ export function renderError(error: unknown, requestId: string): Response {
   if (error instanceof AppError) return errorResponse(error, requestId);
   if (error instanceof ZodError) return errorResponse(validationError(error.issues), requestId);
   if (isDatabaseUnavailable(error)) {
-    logError(error, 'database unavailable', { request_id: requestId });
+    logger().warn({ request_id: requestId, err: describeError(error) }, 'database unavailable: 503');
     return errorResponse(new AppError('service_unavailable'), requestId);
   }
   logError(error, 'unhandled error in API route', { request_id: requestId });

@@ -13,6 +13,7 @@ import {
 } from '@/lib/services/api-keys';
 import { formFieldErrors, readApiKeyForm } from '@/lib/validation/api-key-form';
 import { createApiKeySchema, updateApiKeySchema } from '@/lib/validation/api-keys';
+import { logError } from '@/lib/log';
 
 /**
  * Server actions of the API key pages. Every export is a public endpoint: each one re-checks the
@@ -38,7 +39,7 @@ function failure(error: unknown): KeyActionState {
       : { status: 'error', message: error.message };
   }
   // Unknown errors are logged for us and never shown (they may carry SQL or internals).
-  console.error('API key action failed', error);
+  logError(error, 'API key action failed');
   return { status: 'error', message: 'Something went wrong on our side. Try again.' };
 }
 

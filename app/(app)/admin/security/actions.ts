@@ -6,6 +6,7 @@ import { isAppError } from '@/lib/errors';
 import { actorFromUser, currentRequestContext, requireAdmin } from '@/lib/auth/session';
 import { setApiAccessForNonAdmins } from '@/lib/services/organisation-settings';
 import { clearPersonalKey } from '@/lib/services/personal-keys';
+import { logError } from '@/lib/log';
 
 /**
  * Security settings. Every export is a public endpoint: each checks for an admin first, takes the
@@ -15,7 +16,7 @@ export type SecurityActionState = { status: 'idle' | 'success' | 'error'; messag
 
 function failure(error: unknown): SecurityActionState {
   if (isAppError(error)) return { status: 'error', message: error.message };
-  console.error('security action failed', error);
+  logError(error, 'security action failed');
   return { status: 'error', message: 'Something went wrong on our side. Try again.' };
 }
 

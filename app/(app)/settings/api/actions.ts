@@ -4,6 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { isAppError } from '@/lib/errors';
 import { actorFromUser, currentRequestContext, requireUser } from '@/lib/auth/session';
 import { clearPersonalKey, createPersonalKey, regeneratePersonalKey } from '@/lib/services/personal-keys';
+import { logError } from '@/lib/log';
 
 /**
  * The user's own API key (they take no form fields: there is nothing to choose). Every export is a public endpoint: each takes the user from the session
@@ -25,7 +26,7 @@ async function who() {
 
 function failure(error: unknown): PersonalKeyActionState {
   if (isAppError(error)) return { status: 'error', message: error.message };
-  console.error('personal key action failed', error);
+  logError(error, 'personal key action failed');
   return { status: 'error', message: 'Something went wrong on our side. Try again.' };
 }
 

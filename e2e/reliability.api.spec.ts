@@ -24,7 +24,12 @@ import { HAS_POSTGRES, PORTS } from './config';
 const METRICS_TOKEN = 'metrics-token-for-the-reliability-test';
 const PASSWORD = 'Pa55word-that-must-never-be-logged';
 
-type Reply = { status: number; headers: http.IncomingHttpHeaders; body: string; socketClosed: Promise<void> };
+type Reply = {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  socketClosed: () => Promise<void>;
+};
 
 /** One request on a given agent (keep-alive), with the socket's fate observable. */
 function send(
@@ -43,7 +48,8 @@ function send(
           status: res.statusCode ?? 0,
           headers: res.headers,
           body,
-          socketClosed: new Promise((r) => (socket.destroyed ? r() : socket.once('close', () => r()))),
+          socketClosed: () =>
+            new Promise<void>((r) => (socket.destroyed ? r() : socket.once('close', () => r()))),
         }),
       );
     });
@@ -212,7 +218,7 @@ test('outage, recovery, metrics, drain and a log without secrets', async ({}, te
     await new Promise((r) => setTimeout(r, 300));
     const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
-    await idle.socketClosed;
+    await idle.socketClosed();
     await expect
       .poll(async () =>
         send(port, '/crm/health/live', {}).then(

@@ -4,7 +4,7 @@ import { getDatabase } from '@/db';
 import { getReadyDatabase } from '@/db/bootstrap';
 import { rowsOf } from '@/db/rows';
 import { readEnv } from '@/lib/env';
-import { registerKeyCacheMetrics, startKeyCache } from '@/lib/keys/cache';
+import { registerKeyCacheMetrics, startKeyCache } from '@/lib/key-check/cache';
 import { logError, logger } from '@/lib/log';
 import { installHttpMetrics, readGauge } from '@/lib/metrics';
 import { runShutdownHooks } from '@/lib/shutdown';

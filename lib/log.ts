@@ -17,12 +17,13 @@ import { errorCode } from '@/db/errors';
  */
 const SECRET_NAME =
   /pass(word)?|secret|token|authori[sz]ation|cookie|api[-_]?key|credential|^body$|^query$|^params$|^parameters$|^args$|^headers$/i;
-const SECRET_VALUE = /(sk_live_|pat_live_|whsec_)[A-Za-z0-9_-]*|\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g;
+const SECRET_VALUE =
+  /((?:sk|pat)_(?:live|test)_|whsec_)[A-Za-z0-9_-]*|\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+|\b[0-9a-f]{40,}\b/gi;
 
-/** Mask anything in a string that looks like a key, a signing secret or a credential. */
+/** Mask anything in a string that looks like a key, a signing secret, a credential or a key's hash. */
 export function scrub(text: string): string {
   return text.replace(SECRET_VALUE, (_match, prefix?: string, scheme?: string) =>
-    prefix ? `${prefix}[redacted]` : `${scheme} [redacted]`,
+    prefix ? `${prefix}[redacted]` : scheme ? `${scheme} [redacted]` : '[hash]',
   );
 }
 

@@ -259,7 +259,10 @@ async function main() {
         for (const i of instances()) await call('probe', i, id, secret, '/crm/me');
         let probing = true;
         const probes = instances().map(async (i) => {
-          while (probing) await call('probe', i, id, secret, '/crm/me');
+          while (probing) {
+            const r = await call('probe', i, id, secret, '/crm/me');
+            if (r.status === 0) await new Promise((done) => setTimeout(done, 50));
+          }
         });
         await new Promise((r) => setTimeout(r, 50));
         const revoked = await call('revoke', via, admin.id, admin.secret, `/crm/api-keys/${id}/revoke`, {

@@ -1,11 +1,14 @@
 import 'server-only';
+import { randomUUID } from 'node:crypto';
 import { db, type Executor } from '@/db';
 import {
   addHourlyUsage,
+  claimUsageBatch,
   insertAccessLog,
   lockExistingKeys,
   pruneAccessLog,
   pruneHourlyUsage,
+  pruneUsageBatches,
   touchLastUsed,
   type HourlyIncrement,
 } from '@/db/queries/usage';
@@ -54,6 +57,13 @@ const MAX_BUFFERED_LOG = 10_000;
 const PRUNE_EVERY_MS = 60_000;
 
 type Bucket = HourlyIncrement;
+type Batch = {
+  id: string;
+  increments: Bucket[];
+  lastUsed: Map<string, Date>;
+  log: NewKeyAccessLogEntry[];
+  oldestPendingAt: number;
+};
 
 type UsageState = {
   buckets: Map<string, Bucket>;
@@ -64,6 +74,8 @@ type UsageState = {
   pruneKeys: Set<string>;
   lastPruneAt: number;
   flushing: Promise<FlushResult> | null;
+  /** A batch whose write failed: written again, with the same id, before anything newer. */
+  unconfirmed: Batch | null;
   timer: NodeJS.Timeout | null;
   stopping: Promise<void> | null;
   /** When the last flush succeeded, and how many failed (metrics). */
@@ -88,6 +100,7 @@ function state(): UsageState {
     pruneKeys: new Set(),
     lastPruneAt: Date.now(),
     flushing: null,
+    unconfirmed: null,
     timer: null,
     stopping: null,
     lastFlushAt: Date.now(),
@@ -154,21 +167,36 @@ export function pendingUsage(): { requests: number; logEntries: number } {
   const s = state();
   let requests = 0;
   for (const b of s.buckets.values()) requests += b.success + b.denied + b.rateLimited;
-  return { requests, logEntries: s.log.length };
+  for (const b of s.unconfirmed?.increments ?? []) requests += b.success + b.denied + b.rateLimited;
+  return { requests, logEntries: s.log.length + (s.unconfirmed?.log.length ?? 0) };
 }
 
 export type FlushResult = { requests: number; buckets: number; logEntries: number; pruned: number };
 
 /**
  * Write what has accumulated, in one transaction: the hourly upsert, last_used_at and the access
- * log. The buffers are swapped out first so requests keep counting meanwhile; if the write fails,
- * the counts go back into memory and the next flush retries them, so none is lost.
+ * log. The buffers are swapped out first so requests keep counting meanwhile. A batch that fails is
+ * kept, with its id, and written first by the next flush; the id, claimed in the batch's own
+ * transaction, makes that retry a no-op if the failed attempt had in fact committed (the answer to
+ * COMMIT lost with the connection). So nothing is lost and nothing is counted twice.
  * Flushes never overlap; a call during a flush waits for it and then flushes again.
  */
 export async function flushUsage(options: { prune?: boolean } = {}): Promise<FlushResult> {
   const s = state();
   while (s.flushing) await s.flushing.catch(() => {});
-  const run = writeBatch(s, options);
+  const run = (async () => {
+    const retried = s.unconfirmed !== null;
+    const first = await writeBatch(s, options);
+    if (!retried) return first;
+    // The retried batch is in; now what arrived meanwhile.
+    const second = await writeBatch(s, { prune: false });
+    return {
+      requests: first.requests + second.requests,
+      buckets: first.buckets + second.buckets,
+      logEntries: first.logEntries + second.logEntries,
+      pruned: first.pruned,
+    };
+  })();
   s.flushing = run;
   try {
     return await run;
@@ -177,28 +205,37 @@ export async function flushUsage(options: { prune?: boolean } = {}): Promise<Flu
   }
 }
 
-async function writeBatch(s: UsageState, options: { prune?: boolean }): Promise<FlushResult> {
-  const buckets = s.buckets;
-  const lastUsed = s.lastUsed;
-  const log = s.log;
-  const shouldPrune = options.prune ?? Date.now() - s.lastPruneAt >= PRUNE_EVERY_MS;
-  const empty = buckets.size === 0 && log.length === 0;
-  if (empty && !shouldPrune) {
-    s.lastFlushAt = Date.now();
-    return { requests: 0, buckets: 0, logEntries: 0, pruned: 0 };
-  }
-  const oldestPendingAt = s.oldestPendingAt;
+function takeBatch(s: UsageState): Batch {
+  const batch: Batch = {
+    id: randomUUID(),
+    increments: [...s.buckets.values()],
+    lastUsed: s.lastUsed,
+    log: s.log,
+    oldestPendingAt: s.oldestPendingAt,
+  };
   s.buckets = new Map();
   s.lastUsed = new Map();
   s.log = [];
   s.oldestPendingAt = 0;
+  return batch;
+}
 
-  const increments = [...buckets.values()];
+async function writeBatch(s: UsageState, options: { prune?: boolean }): Promise<FlushResult> {
+  const shouldPrune = options.prune ?? Date.now() - s.lastPruneAt >= PRUNE_EVERY_MS;
+  const empty = s.buckets.size === 0 && s.log.length === 0;
+  if (!s.unconfirmed && empty && !shouldPrune) {
+    s.lastFlushAt = Date.now();
+    return { requests: 0, buckets: 0, logEntries: 0, pruned: 0 };
+  }
+  const batch = s.unconfirmed ?? takeBatch(s);
+  const { increments, lastUsed, log } = batch;
   const requests = increments.reduce((n, b) => n + b.success + b.denied + b.rateLimited, 0);
   const pruneKeys = new Set(s.pruneKeys);
   for (const entry of log) pruneKeys.add(entry.keyId);
   try {
     const pruned = await db.transaction(async (tx) => {
+      // Written already by an attempt whose answer was lost: nothing more to add.
+      if (!(await claimUsageBatch({ id: batch.id, db: tx }))) return 0;
       const keyIds = [...new Set([...increments.map((b) => b.keyId), ...log.map((e) => e.keyId)])].sort();
       // Keys deleted since their requests were counted are skipped: their usage went with them.
       const organisations = await lockExistingKeys({ keyIds, db: tx });
@@ -214,8 +251,10 @@ async function writeBatch(s: UsageState, options: { prune?: boolean }): Promise<
         db: tx,
       });
       await pruneHourlyUsage({ before: new Date(now - HOURLY_MAX_AGE_DAYS * DAY_MS), db: tx });
+      await pruneUsageBatches({ before: new Date(now - DAY_MS), db: tx });
       return removed;
     });
+    s.unconfirmed = null;
     if (shouldPrune) {
       s.pruneKeys.clear();
       s.lastPruneAt = Date.now();
@@ -226,16 +265,8 @@ async function writeBatch(s: UsageState, options: { prune?: boolean }): Promise<
     return { requests, buckets: increments.length, logEntries: log.length, pruned };
   } catch (error) {
     s.flushFailures++;
-    if (oldestPendingAt && (!s.oldestPendingAt || oldestPendingAt < s.oldestPendingAt)) {
-      s.oldestPendingAt = oldestPendingAt;
-    }
-    // Put everything back (merged with what arrived meanwhile) for the next attempt.
-    for (const b of increments) addToBucket(s.buckets, b);
-    for (const [keyId, at] of lastUsed) laterOf(s.lastUsed, keyId, at);
-    const merged = [...log, ...s.log];
-    const overflow = Math.max(0, merged.length - MAX_BUFFERED_LOG);
-    s.droppedLog += overflow;
-    s.log = merged.slice(overflow);
+    // Kept as it is, id included, for the next attempt (see flushUsage).
+    s.unconfirmed = batch;
     throw error;
   }
 }
@@ -309,7 +340,10 @@ export function registerUsageMetrics(): void {
   readGauge(
     'crm_usage_flush_lag_seconds',
     'Age of the oldest usage count not yet written to the database (0: none waiting).',
-    () => (s.oldestPendingAt ? (Date.now() - s.oldestPendingAt) / 1000 : 0),
+    () => {
+      const oldest = s.unconfirmed?.oldestPendingAt || s.oldestPendingAt;
+      return oldest ? (Date.now() - oldest) / 1000 : 0;
+    },
   );
   readGauge(
     'crm_usage_seconds_since_flush',

@@ -2,6 +2,7 @@ import 'server-only';
 import { usageQuerySchema, usageResponseSchema } from '@/lib/validation/usage';
 import * as agents from '@/app/crm/agents/route';
 import * as agent from '@/app/crm/agents/[id]/route';
+import { noQuerySchema } from '@/lib/api/request';
 import * as analyticsSummary from '@/app/crm/analytics/summary/route';
 import * as apiKeys from '@/app/crm/api-keys/route';
 import * as apiKey from '@/app/crm/api-keys/[id]/route';
@@ -266,6 +267,7 @@ export function openApiRoutes(): RouteDoc[] {
       GET: {
         summary: 'List webhooks',
         description: 'The webhooks registered with the calling key (never their signing secrets).',
+        query: noQuerySchema,
         response: webhookListOutputSchema,
       },
       POST: {
@@ -300,6 +302,7 @@ export function openApiRoutes(): RouteDoc[] {
       GET: {
         summary: "A webhook's deliveries",
         description: 'The last 20 delivery attempts, newest first.',
+        query: noQuerySchema,
         response: webhookDeliveriesOutputSchema,
       },
     }),

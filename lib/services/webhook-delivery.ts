@@ -22,8 +22,7 @@ import {
 } from '@/db/queries/webhooks';
 import type { Webhook } from '@/db/schema';
 import { checkKeyRecord, type KeyRecord } from '@/lib/keys/verify';
-import { hasPermission } from '@/lib/permissions';
-import { canReachTenant } from '@/lib/access';
+import { canReachTenant, holdsPermission } from '@/lib/access';
 import { ENTITY_RESOURCES, type WebhookEntity, type WebhookEvent } from '@/lib/validation/webhooks';
 import { retryDelayMs, webhookConfig, type WebhookConfig } from '@/lib/webhooks/config';
 import { sendWebhook, type SendResult } from '@/lib/webhooks/send';
@@ -48,7 +47,7 @@ export function keyMayReceive(
   if (!record) return { ok: false, reason: 'key_invalid' };
   const checked = checkKeyRecord(record, now);
   if (!checked.ok) return { ok: false, reason: checked.code };
-  if (!hasPermission(checked.key.permissions, `${ENTITY_RESOURCES[entity]}:read`))
+  if (!holdsPermission(checked.key.permissions, `${ENTITY_RESOURCES[entity]}:read`))
     return { ok: false, reason: 'permission_denied' };
   if (!canReachTenant(checked.key, organisationId)) return { ok: false, reason: 'tenant_forbidden' };
   return { ok: true };

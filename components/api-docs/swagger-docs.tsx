@@ -8,7 +8,7 @@ import './swagger-docs.css';
 const SwaggerUI = dynamic(() => import('swagger-ui-react'), {
   ssr: false,
   loading: () => (
-    <p role="status" className="px-6 py-16 text-center text-sm text-slate-500">
+    <p role="status" className="px-6 py-16 text-center text-sm text-slate-600">
       Loading the API reference…
     </p>
   ),
@@ -24,7 +24,7 @@ const ALL_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch',
 export function SwaggerDocs({ interactive }: { interactive: boolean }) {
   return (
     <div
-      className={`swagger-docs overflow-hidden rounded-xl border border-slate-200 bg-white ${interactive ? '' : 'swagger-docs--read-only'}`}
+      className={`swagger-docs overflow-hidden rounded-xl border border-slate-200 bg-surface ${interactive ? '' : 'swagger-docs--read-only'}`}
     >
       <SwaggerUI
         url="/crm/openapi.json"

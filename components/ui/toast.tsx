@@ -1,16 +1,28 @@
 'use client';
 
-import { createContext, useCallback, useContext, useMemo, useRef, useState } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 
 type Toast = { id: number; tone: 'success' | 'error'; message: string };
 type ToastApi = { success: (message: string) => void; error: (message: string) => void };
 
 const ToastContext = createContext<ToastApi | null>(null);
 
-/** Toasts for the signed-in app: announced to screen readers, gone after a few seconds. */
+/**
+ * Toasts for the signed-in app: announced to screen readers, gone after a few seconds. The list is a
+ * manual popover, so it sits in the browser's top layer; shown again with each new toast, it stacks
+ * above an open modal dialog and its backdrop instead of behind them.
+ */
 export function ToastProvider({ children }: { children: React.ReactNode }) {
   const [toasts, setToasts] = useState<Toast[]>([]);
   const next = useRef(1);
+  const region = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    const el = region.current;
+    if (!el || typeof el.showPopover !== 'function') return;
+    if (el.matches(':popover-open')) el.hidePopover();
+    if (toasts.length > 0) el.showPopover();
+  }, [toasts]);
 
   const dismiss = useCallback((id: number) => setToasts((list) => list.filter((t) => t.id !== id)), []);
   const push = useCallback(
@@ -30,8 +42,11 @@ export function ToastProvider({ children }: { children: React.ReactNode }) {
     <ToastContext.Provider value={api}>
       {children}
       <div
+        ref={region}
+        popover="manual"
         aria-live="polite"
-        className="pointer-events-none fixed right-4 bottom-4 z-50 flex w-full max-w-sm flex-col gap-2"
+        style={{ inset: 'auto 1rem 1rem auto' }}
+        className="pointer-events-none m-0 flex w-[calc(100%-2rem)] max-w-sm flex-col gap-2 overflow-visible border-0 bg-transparent p-0 [&:not(:popover-open)]:hidden"
       >
         {toasts.map((t) => (
           <div
@@ -49,7 +64,7 @@ export function ToastProvider({ children }: { children: React.ReactNode }) {
               type="button"
               onClick={() => dismiss(t.id)}
               aria-label="Dismiss"
-              className="text-current opacity-60 hover:opacity-100"
+              className="px-1 text-current hover:opacity-70"
             >
               ×
             </button>

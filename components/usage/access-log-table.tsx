@@ -26,9 +26,9 @@ export async function AccessLogTable({
   const now = new Date();
   return (
     <div>
-      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-surface">
         <table className="min-w-full divide-y divide-slate-200 text-sm" aria-label="Recent requests">
-          <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
+          <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
             <tr>
               <th scope="col" className="px-4 py-3">
                 Time (UTC)
@@ -55,7 +55,7 @@ export async function AccessLogTable({
               <tr key={e.id}>
                 <td className="px-4 py-2 whitespace-nowrap">
                   <ExactTime value={e.at} />
-                  <span className="block text-xs text-slate-500">
+                  <span className="block text-xs text-slate-600">
                     <RelativeTime value={e.at} now={now} />
                   </span>
                 </td>
@@ -78,7 +78,7 @@ export async function AccessLogTable({
             ))}
             {log.total === 0 && (
               <tr>
-                <td colSpan={6} className="px-4 py-10 text-center text-slate-500">
+                <td colSpan={6} className="px-4 py-10 text-center text-slate-600">
                   No requests yet. Requests made with this key show up here within a few seconds.
                 </td>
               </tr>
@@ -93,7 +93,7 @@ export async function AccessLogTable({
         href={hrefForPage}
         label="Access log pages"
       />
-      <p className="mt-2 text-xs text-slate-500">
+      <p className="mt-2 text-xs text-slate-600">
         The newest {ACCESS_LOG_KEEP_PER_KEY.toLocaleString('en')} requests of the last{' '}
         {ACCESS_LOG_MAX_AGE_DAYS} days are kept.
       </p>

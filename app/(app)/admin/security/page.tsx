@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { formatDateTime } from '@/components/ui/format';
+import { formatDateTime } from '@/lib/format';
 import { actorFromUser, requireAdmin } from '@/lib/auth/session';
 import { getOrganisationSettings } from '@/lib/services/organisation-settings';
 import { listPersonalKeys } from '@/lib/services/personal-keys';
@@ -22,10 +22,10 @@ export default async function SecurityPage() {
     <div className="space-y-8">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">Security</h1>
-        <p className="mt-1 text-sm text-slate-500">Roles and API access in {settings.name}.</p>
+        <p className="mt-1 text-sm text-slate-600">Roles and API access in {settings.name}.</p>
       </div>
 
-      <section aria-labelledby="roles-heading" className="rounded-xl border border-slate-200 bg-white p-6">
+      <section aria-labelledby="roles-heading" className="rounded-xl border border-slate-200 bg-surface p-6">
         <h2 id="roles-heading" className="sr-only">
           Roles and security
         </h2>
@@ -37,12 +37,12 @@ export default async function SecurityPage() {
           <h2 id="management-heading" className="text-lg font-semibold">
             API Management
           </h2>
-          <p className="mt-1 text-sm text-slate-500">
+          <p className="mt-1 text-sm text-slate-600">
             Users with an active personal API key. Open a user to see the webhooks registered on their key.
           </p>
         </div>
         {rows.length === 0 ? (
-          <div className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-10 text-center text-sm text-slate-500">
+          <div className="rounded-xl border border-dashed border-slate-300 bg-surface px-6 py-10 text-center text-sm text-slate-600">
             <p className="font-medium text-slate-700">No personal API keys</p>
             <p className="mt-1">
               {settings.apiAccessForNonAdmins
@@ -51,9 +51,9 @@ export default async function SecurityPage() {
             </p>
           </div>
         ) : (
-          <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+          <div className="overflow-x-auto rounded-xl border border-slate-200 bg-surface">
             <table className="min-w-full divide-y divide-slate-200 text-sm" aria-label="Personal API keys">
-              <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
+              <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
                 <tr>
                   <th scope="col" className="px-4 py-3">
                     Name
@@ -94,7 +94,7 @@ export default async function SecurityPage() {
                         {row.user.name}
                       </Link>
                       {row.user.role !== 'user' && (
-                        <span className="ml-2 text-xs text-slate-400">{row.user.role}</span>
+                        <span className="ml-2 text-xs text-slate-600">{row.user.role}</span>
                       )}
                     </td>
                     <td className="px-4 py-3 text-slate-600">{row.user.email}</td>
@@ -106,7 +106,7 @@ export default async function SecurityPage() {
                       {formatDateTime(row.key.regeneratedAt ?? row.key.createdAt)}
                     </td>
                     <td className="px-4 py-3 whitespace-nowrap text-slate-600">
-                      {formatDateTime(row.key.lastUsedAt)}
+                      {formatDateTime(row.key.lastUsedAt, 'Never')}
                     </td>
                     <td className="px-4 py-3 text-right tabular-nums">{row.webhooksCount}</td>
                     <td className="px-4 py-3 text-right">

@@ -29,7 +29,7 @@ export function ApiAccessSwitch({ allowed }: { allowed: boolean }) {
         <h3 id="api-access-label" className="font-medium text-slate-900">
           API access for non-admins
         </h3>
-        <p id="api-access-help" className="mt-1 max-w-2xl text-sm text-slate-500">
+        <p id="api-access-help" className="mt-1 max-w-2xl text-sm text-slate-600">
           Whether users who are not admins may have a personal API key. Admins always have API access. Turning
           it off stops every non-admin personal key at once (they are kept, and work again when you allow it).
         </p>

@@ -75,7 +75,7 @@ export function SecretReveal({
         </div>
         <pre
           data-testid="curl-example"
-          className="mt-1 overflow-x-auto rounded-md bg-slate-900 px-3 py-2 font-mono text-xs whitespace-pre-wrap break-all text-slate-100 dark:bg-slate-950"
+          className="mt-1 overflow-x-auto rounded-md bg-slate-900 px-3 py-2 font-mono text-xs whitespace-pre-wrap break-all text-slate-100"
         >
           {curl}
         </pre>

@@ -94,7 +94,7 @@ export function WebhookTable({ rows, empty }: { rows: WebhookRow[]; empty: React
     );
   }
   return (
-    <div className="overflow-x-auto rounded-xl border border-slate-200 bg-surface">
+    <div className="relative overflow-x-auto rounded-xl border border-slate-200 bg-surface">
       <table className="min-w-full divide-y divide-slate-200 text-sm" aria-label="Webhooks">
         <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
           <tr>

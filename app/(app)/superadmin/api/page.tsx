@@ -98,7 +98,7 @@ export default async function ApiManagementPage() {
           </h2>
           <span className="text-sm text-slate-600">{urls.length} operations</span>
         </div>
-        <div className="overflow-x-auto rounded-xl border border-slate-200 bg-surface">
+        <div className="relative overflow-x-auto rounded-xl border border-slate-200 bg-surface">
           <table className="min-w-full divide-y divide-slate-200 text-sm">
             <caption className="sr-only">Every API URL, its method and the permission it needs</caption>
             <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
@@ -158,7 +158,7 @@ export default async function ApiManagementPage() {
           Operations on CRM data act on one organisation: name it with{' '}
           <code className="font-mono text-xs">X-Tenant-Id</code> when a key may reach more than one.
         </p>
-        <div className="overflow-x-auto rounded-xl border border-slate-200 bg-surface">
+        <div className="relative overflow-x-auto rounded-xl border border-slate-200 bg-surface">
           <table className="min-w-full divide-y divide-slate-200 text-sm">
             <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
               <tr>

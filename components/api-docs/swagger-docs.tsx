@@ -14,6 +14,11 @@ const SwaggerUI = dynamic(() => import('swagger-ui-react'), {
   ),
 });
 
+/** Swagger UI's server picker has no label: give it one (axe "select-name"). */
+function nameUnnamedControls() {
+  document.querySelector('.swagger-docs select#servers')?.setAttribute('aria-label', 'Server');
+}
+
 const ALL_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
 /**
@@ -28,7 +33,10 @@ export function SwaggerDocs({ interactive }: { interactive: boolean }) {
     >
       <SwaggerUI
         url="/crm/openapi.json"
-        deepLinking
+        // Deep links are anchors inside each operation's toggle button: nested controls that screen
+        // readers cannot reach. The page has no use for them.
+        deepLinking={false}
+        onComplete={nameUnnamedControls}
         docExpansion="list"
         defaultModelsExpandDepth={-1}
         displayRequestDuration

@@ -74,6 +74,8 @@ type RouteModule = Record<string, unknown>;
  */
 function crmResourceRoutes(resource: CrmResource, collection: RouteModule, item: RouteModule): RouteDoc[] {
   const one = resource.entity.replace(/_/g, ' ');
+  // "an inventory item", "a lead".
+  const a = /^[aeiou]/i.test(one) ? 'an' : 'a';
   const path = `/crm/${resource.resource.replace(/_/g, '-')}` as const;
   const conflicts = resource.unique ? (['conflict'] as const) : [];
   return [
@@ -85,7 +87,7 @@ function crmResourceRoutes(resource: CrmResource, collection: RouteModule, item:
         response: pageSchema(resource.outputSchema),
       },
       POST: {
-        summary: `Create a ${one}`,
+        summary: `Create ${a} ${one}`,
         body: resource.createSchema,
         response: resource.outputSchema,
         status: 201,
@@ -94,22 +96,22 @@ function crmResourceRoutes(resource: CrmResource, collection: RouteModule, item:
       },
     }),
     defineRoute(`${path}/{id}`, item, {
-      GET: { summary: `Get a ${one}`, response: resource.outputSchema },
+      GET: { summary: `Get ${a} ${one}`, response: resource.outputSchema },
       PATCH: {
-        summary: `Update a ${one}`,
+        summary: `Update ${a} ${one}`,
         description: 'Send only the fields to change.',
         body: resource.updateSchema,
         response: resource.outputSchema,
         errors: [...conflicts],
       },
       PUT: {
-        summary: `Update a ${one} (PUT)`,
+        summary: `Update ${a} ${one} (PUT)`,
         description: 'The same as PATCH: send only the fields to change.',
         body: resource.updateSchema,
         response: resource.outputSchema,
         errors: [...conflicts],
       },
-      DELETE: { summary: `Delete a ${one}`, status: 204, responseDescription: 'Deleted.' },
+      DELETE: { summary: `Delete ${a} ${one}`, status: 204, responseDescription: 'Deleted.' },
     }),
   ];
 }

@@ -106,7 +106,7 @@ export default async function DashboardPage() {
           more={data.unused.total > data.unused.keys.length ? '/admin/api-keys?status=unused' : undefined}
         >
           {data.unused.keys.length === 0 ? (
-            <Empty>Every active key was used in the last 30 days.</Empty>
+            <Empty>No active key has gone 30 days without a request. New keys count once they are 30 days old.</Empty>
           ) : (
             <ul className="divide-y divide-slate-100">
               {data.unused.keys.map((k) => (

@@ -24,7 +24,13 @@ export default async function ApiKeysPage({
 
   const widgets: { label: string; value: number; status: ApiKeyStatusFilter; tone: string; hint?: string }[] =
     [
-      { label: 'Total', value: summary.total, status: 'all', tone: 'text-slate-900' },
+      {
+        label: 'All keys',
+        value: summary.total,
+        status: 'all',
+        tone: 'text-slate-900',
+        hint: 'incl. revoked, expired',
+      },
       { label: 'Active', value: summary.active, status: 'active', tone: 'text-emerald-700' },
       {
         label: 'Expiring soon',

@@ -23,7 +23,7 @@ const VIEWPORTS = [
 
 async function visit(page: Page, path: string) {
   await page.goto(path);
-  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1 }).first()).toBeVisible();
   // Client-rendered parts (charts, Swagger UI) settle before measuring.
   await page.waitForLoadState('networkidle');
 }

@@ -46,7 +46,9 @@ export function ToastProvider({ children }: { children: React.ReactNode }) {
 
   useEffect(() => {
     const el = region.current;
-    if (!el || typeof el.showPopover !== 'function') return;
+    // A dialog closing in the same render may have taken the list with it: the next render (host
+    // changed) shows it again in its new place.
+    if (!el?.isConnected || typeof el.showPopover !== 'function') return;
     if (el.matches(':popover-open')) el.hidePopover();
     if (toasts.length > 0) el.showPopover();
   }, [toasts, host]);

@@ -1,5 +1,6 @@
 import Link from 'next/link';
-import { isAdmin, requireUser } from '@/lib/auth/session';
+import { canOpenAdminPages, canOpenSuperadminPages } from '@/lib/access';
+import { requireUser } from '@/lib/auth/session';
 import { NavLink } from '@/components/ui/nav-link';
 import { NavMenu } from '@/components/ui/nav-menu';
 import { ToastProvider } from '@/components/ui/toast';
@@ -11,8 +12,8 @@ import { ToastProvider } from '@/components/ui/toast';
  */
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
   const user = await requireUser();
-  const admin = isAdmin(user);
-  const superadmin = user.role === 'superadmin';
+  const admin = canOpenAdminPages(user);
+  const superadmin = canOpenSuperadminPages(user);
   const links = (
     <>
       {admin && (

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { buttonClasses } from '@/components/ui/button';
 import { Pager } from '@/components/ui/pager';
+import { seesEveryOrganisation } from '@/lib/access';
 import { actorFromUser, requireAdmin } from '@/lib/auth/session';
 import { fieldErrorsFromZod } from '@/lib/errors';
 import { listGrantableTenants } from '@/lib/services/api-keys';
@@ -46,7 +47,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
   const actor = actorFromUser(user);
   const [log, organisations] = await Promise.all([listAuditLog(actor, query), listGrantableTenants(actor)]);
   const names = new Map(organisations.map((o) => [o.id, o.name]));
-  const superadmin = user.role === 'superadmin';
+  const superadmin = seesEveryOrganisation(user);
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-end justify-between gap-4">

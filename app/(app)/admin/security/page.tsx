@@ -99,7 +99,7 @@ export default async function SecurityPage() {
                   {row.webhooksCount}
                 </Cell>
                 <Cell end className="sm:text-right">
-                  <ClearKeyButton user={row.user} visibleId={row.key.visibleId} />
+                  {row.canManage && <ClearKeyButton user={row.user} visibleId={row.key.visibleId} />}
                 </Cell>
               </Row>
             ))}

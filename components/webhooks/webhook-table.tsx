@@ -5,6 +5,7 @@ import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { formatDateTime } from '@/lib/format';
 import { useToast } from '@/components/ui/toast';
+import { callAction } from '@/lib/client/call-action';
 import { setWebhookStatusAction, type WebhookActionState } from './actions';
 import type { WebhookRow } from './rows';
 
@@ -28,9 +29,11 @@ function statusBadge(row: WebhookRow): { tone: BadgeTone; label: string; title?:
 }
 
 function ToggleButton({ row }: { row: WebhookRow }) {
-  const [state, action, pending] = useActionState<WebhookActionState, FormData>(setWebhookStatusAction, {
-    status: 'idle',
-  });
+  // A lost connection becomes an error toast, never a crashed page.
+  const [state, action, pending] = useActionState<WebhookActionState, FormData>(
+    (prev, formData) => callAction(() => setWebhookStatusAction(prev, formData)),
+    { status: 'idle' },
+  );
   const toast = useToast();
   const shown = useRef<WebhookActionState | null>(null);
   useEffect(() => {

@@ -10,6 +10,7 @@ import { Switch } from '@/components/ui/switch';
 import { useToast } from '@/components/ui/toast';
 import type { WebhookRow } from '@/components/webhooks/rows';
 import { WebhookTable } from '@/components/webhooks/webhook-table';
+import { callAction } from '@/lib/client/call-action';
 import {
   regeneratePersonalKeyAction,
   turnOffPersonalKeyAction,
@@ -42,7 +43,7 @@ export function ApiSettingsClient({ admin, organisationName, allowed, apiKey, we
   /** Runs an action, then closes its dialog, shows the new key or a toast: no effects needed. */
   function handled(action: Action): Action {
     return async (prev, formData) => {
-      const result = await action(prev, formData);
+      const result = await callAction(() => action(prev, formData));
       if (result.status === 'success') {
         setConfirm(null);
         if (result.secret && result.visibleId)

@@ -6,6 +6,7 @@ import { Dialog } from '@/components/ui/dialog';
 import { Switch } from '@/components/ui/switch';
 import { useToast } from '@/components/ui/toast';
 import { setApiAccessAction, type SecurityActionState } from '../actions';
+import { callAction } from '@/lib/client/call-action';
 
 /** "API access for non-admins": allowing is immediate; turning it off asks first (it stops keys at once). */
 export function ApiAccessSwitch({ allowed }: { allowed: boolean }) {
@@ -13,7 +14,7 @@ export function ApiAccessSwitch({ allowed }: { allowed: boolean }) {
   const toast = useToast();
   const [, action, pending] = useActionState<SecurityActionState, FormData>(
     async (prev, formData) => {
-      const result = await setApiAccessAction(prev, formData);
+      const result = await callAction(() => setApiAccessAction(prev, formData));
       if (result.status === 'success') {
         setConfirmOff(false);
         toast.success(result.message ?? 'Saved.');

@@ -227,9 +227,11 @@ test.describe('admin API key pages', () => {
 
     await keys.row(renamed).getByRole('link', { name: renamed }).click();
     const edited = page.getByTestId('audit-row').first();
-    await expect(edited).toContainText('Edited');
-    await expect(edited).toContainText(`name: ${name} → ${renamed}`);
-    await expect(edited).toContainText('permissions: calls:read → calls:write');
+    // A sentence, then each change as before → after (the arrow reads "changed to").
+    await expect(edited).toContainText(`Ada Admin edited ${renamed}`);
+    await expect(edited.getByText(`${name}`, { exact: true })).toBeVisible();
+    await expect(edited).toContainText(new RegExp(`Name: ${name}\\s*→\\s*changed to ${renamed}`));
+    await expect(edited).toContainText(/Permissions: calls:read\s*→\s*changed to calls:write/);
     await expect(edited).not.toContainText(secret);
   });
 

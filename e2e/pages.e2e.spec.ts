@@ -24,8 +24,9 @@ const VIEWPORTS = [
 async function visit(page: Page, path: string) {
   await page.goto(path);
   await expect(page.getByRole('heading', { level: 1 }).first()).toBeVisible();
-  // Client-rendered parts (charts, Swagger UI) settle before measuring.
-  await page.waitForLoadState('networkidle');
+  // Client-rendered parts settle before measuring: Swagger UI's operations, the charts.
+  if (path.includes('api-docs')) await expect(page.locator('.swagger-ui .opblock').first()).toBeVisible();
+  if (path === '/admin') await expect(page.getByTestId('usage-chart').locator('svg').first()).toBeVisible();
 }
 
 async function pageWidth(page: Page) {
@@ -62,6 +63,7 @@ for (const viewport of VIEWPORTS) {
     page,
     signInAs,
   }) => {
+    test.slow();
     await page.setViewportSize(viewport);
     await page.goto('/login');
     expect((await pageWidth(page)).scroll).toBeLessThanOrEqual(viewport.width);

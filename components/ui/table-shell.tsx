@@ -103,7 +103,7 @@ export function Cell({
 }) {
   // On a phone card: the wide cell first, the end cell beside it, the rest two by two below.
   const phone = wide
-    ? 'max-sm:order-1 max-sm:min-w-0 max-sm:flex-1'
+    ? 'max-sm:order-1 max-sm:min-w-0 max-sm:flex-1 max-sm:basis-[calc(100%-8rem)]'
     : end
       ? 'max-sm:order-2 max-sm:ml-auto'
       : 'max-sm:order-3 max-sm:min-w-0 max-sm:basis-[calc(50%-0.5rem)] max-sm:grow';

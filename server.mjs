@@ -28,6 +28,9 @@ export const REQUEST_ID_HEADER = 'x-crm-request-id';
 
 const port = Number(process.env.PORT || 3000);
 const hostname = process.env.HOSTNAME || 'localhost';
+// next-auth builds its sign-in and callback URLs from NEXTAUTH_URL and warns at every start without
+// it. Unset, this server's own address is the right answer; behind a proxy, set the public URL.
+process.env.NEXTAUTH_URL ||= `http://${hostname === '0.0.0.0' || hostname === '::' ? 'localhost' : hostname}:${port}`;
 
 const app = next({ dev: false, hostname, port, dir: import.meta.dirname });
 const handle = app.getRequestHandler();

@@ -6,6 +6,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { PGlite } from '@electric-sql/pglite';
+import { claimEmbeddedDatabase } from './embedded-lock';
 import postgres from 'postgres';
 import { readEnv } from '@/lib/env';
 import * as schema from './schema';
@@ -65,7 +66,10 @@ export function openDatabase(config: { url?: string; dataDir: string }): Databas
       close: () => sql.end({ timeout: 5 }),
     };
   }
-  if (!config.dataDir.startsWith('memory://')) mkdirSync(config.dataDir, { recursive: true });
+  if (!config.dataDir.startsWith('memory://')) {
+    mkdirSync(config.dataDir, { recursive: true });
+    claimEmbeddedDatabase(config.dataDir);
+  }
   const client = new PGlite(
     config.dataDir.startsWith('memory://') ? undefined : path.join(config.dataDir, 'pglite'),
   );

@@ -281,16 +281,8 @@ export async function listGrantableTenants(actor: Actor): Promise<{ id: string; 
   return listOrganisations({ scope: organisationScope(actor) });
 }
 
-export type ApiKeyAuditEvent = {
-  id: number;
-  occurredAt: Date;
-  action: string;
-  actorType: string;
-  actorLabel: string;
-  ip: string | null;
-  userAgent: string | null;
-  changes: Record<string, { before: unknown; after: unknown }> | null;
-};
+/** An audit event as the pages show it: the event, its organisation's name and the actor's name. */
+export type ApiKeyAuditEvent = Awaited<ReturnType<typeof listAuditEventsForTarget>>[number];
 
 /** A key's audit trail, newest first. The key must be visible to the actor. */
 export async function listApiKeyAuditTrail(
@@ -299,17 +291,7 @@ export async function listApiKeyAuditTrail(
   limit = 100,
 ): Promise<ApiKeyAuditEvent[]> {
   await getApiKey(actor, id);
-  const rows = await listAuditEventsForTarget({ targetType: 'api_key', targetId: id, limit });
-  return rows.map((r) => ({
-    id: r.id,
-    occurredAt: r.occurredAt,
-    action: r.action,
-    actorType: r.actorType,
-    actorLabel: r.actorLabel,
-    ip: r.ip,
-    userAgent: r.userAgent,
-    changes: r.changes ?? null,
-  }));
+  return listAuditEventsForTarget({ targetType: 'api_key', targetId: id, limit });
 }
 
 /**

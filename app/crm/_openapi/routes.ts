@@ -93,6 +93,8 @@ type RouteModule = Record<string, unknown>;
  */
 function crmResourceRoutes(resource: CrmResource, collection: RouteModule, item: RouteModule): RouteDoc[] {
   const one = resource.entity.replace(/_/g, ' ');
+  // "an inventory item", "a lead".
+  const a = /^[aeiou]/i.test(one) ? 'an' : 'a';
   const path = `/crm/${resource.resource.replace(/_/g, '-')}` as const;
   const conflicts = resource.unique ? (['conflict'] as const) : [];
   return [
@@ -104,7 +106,7 @@ function crmResourceRoutes(resource: CrmResource, collection: RouteModule, item:
         response: pageSchema(resource.outputSchema),
       },
       POST: {
-        summary: `Create a ${one}`,
+        summary: `Create ${a} ${one}`,
         body: resource.createSchema,
         response: resource.outputSchema,
         status: 201,
@@ -113,22 +115,22 @@ function crmResourceRoutes(resource: CrmResource, collection: RouteModule, item:
       },
     }),
     defineRoute(`${path}/{id}`, item, {
-      GET: { summary: `Get a ${one}`, response: resource.outputSchema },
+      GET: { summary: `Get ${a} ${one}`, response: resource.outputSchema },
       PATCH: {
-        summary: `Update a ${one}`,
+        summary: `Update ${a} ${one}`,
         description: 'Send only the fields to change.',
         body: resource.updateSchema,
         response: resource.outputSchema,
         errors: [...conflicts],
       },
       PUT: {
-        summary: `Update a ${one} (PUT)`,
+        summary: `Update ${a} ${one} (PUT)`,
         description: 'The same as PATCH: send only the fields to change.',
         body: resource.updateSchema,
         response: resource.outputSchema,
         errors: [...conflicts],
       },
-      DELETE: { summary: `Delete a ${one}`, status: 204, responseDescription: 'Deleted.' },
+      DELETE: { summary: `Delete ${a} ${one}`, status: 204, responseDescription: 'Deleted.' },
     }),
   ];
 }

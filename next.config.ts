@@ -3,10 +3,13 @@ import { API_CONTENT_SECURITY_POLICY, HSTS, STATIC_SECURITY_HEADERS } from './li
 
 const nextConfig: NextConfig = {
   // PGlite ships WASM and data files that must be loaded from node_modules at run time, not bundled.
+  // pino and prom-client: one instance per process, shared by every bundle (lib/log, lib/metrics).
   serverExternalPackages: [
     '@electric-sql/pglite',
     '@node-rs/argon2',
     'postgres',
+    'pino',
+    'prom-client',
     // Loads drizzle-orm with a dynamic import() of a computed name, which a bundler cannot follow.
     'rate-limiter-flexible',
     'ioredis',

@@ -31,7 +31,7 @@ export const ERROR_MESSAGES = {
   too_many_failed_attempts: 'Too many failed key checks from this address; wait before trying again.',
   rate_limited: 'Too many requests.',
   internal_error: 'Something went wrong on our side.',
-  database_unavailable: 'The database is unavailable.',
+  service_unavailable: 'The service is briefly unavailable. Retry after the seconds in Retry-After.',
 } as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

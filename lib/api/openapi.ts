@@ -99,7 +99,8 @@ const KEY_ERRORS: ErrorCode[] = [
   // Failed key checks from one address are throttled (lib/api/with-key.ts failedKeyCheck).
   'too_many_failed_attempts',
   'internal_error',
-  'database_unavailable',
+  // The database out of reach, or a request over its deadline: retry after Retry-After.
+  'service_unavailable',
 ];
 
 const SECURITY_KEY: Record<string, string[]>[] = [{ ApiKeyHeader: [] }, { BearerAuth: [] }];
@@ -140,7 +141,21 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   }) as JsonSchema;
   // The document declares the dialect once (OpenAPI 3.1 = JSON Schema 2020-12), not per schema.
   delete result.$schema;
+  dropSafeIntegerBounds(result);
   return result;
+}
+
+/**
+ * zod writes the safe-integer range (±2^53 − 1) as the bounds of every int(); Swagger UI then offers
+ * -9007199254740991 as an example ("page"). Such bounds say nothing a client needs: drop them.
+ */
+function dropSafeIntegerBounds(node: unknown): void {
+  if (!node || typeof node !== 'object') return;
+  if (Array.isArray(node)) return node.forEach(dropSafeIntegerBounds);
+  const record = node as Record<string, unknown>;
+  if (record.minimum === Number.MIN_SAFE_INTEGER) delete record.minimum;
+  if (record.maximum === Number.MAX_SAFE_INTEGER) delete record.maximum;
+  for (const value of Object.values(record)) dropSafeIntegerBounds(value);
 }
 
 const SAMPLE_UUID = '3fa85f64-5717-4562-b3fc-2c963f66afa6';

@@ -23,6 +23,7 @@ import type { Actor, RequestContext } from '@/lib/actor';
 import { recordKeyCheck } from '@/lib/services/usage';
 import { resolveTenant } from '@/lib/tenants';
 import { presentedKey, isCrossSite } from './credentials';
+import { requestPath } from './request';
 import { AppError, validationError } from '@/lib/errors';
 import { errorResponse } from './errors';
 
@@ -152,7 +153,7 @@ export function withKey<P extends Record<string, string | string[]> = Record<str
               : 'success',
         status: response.status,
         method: request.method,
-        path: new URL(request.url).pathname,
+        path: requestPath(request),
         ip: context.ip ?? null,
         userAgent: context.userAgent ?? null,
         latencyMs: performance.now() - started,

@@ -328,9 +328,9 @@ function listBench(env: Record<string, string | undefined>): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--conditions=react-server', 'node_modules/tsx/dist/cli.mjs', 'scripts/bench-api-key-list.ts'],
+      ['node_modules/tsx/dist/cli.mjs', 'scripts/bench-api-key-list.ts'],
       {
-        env: { ...process.env, KEYS: String(LIST_KEYS), ...env },
+        env: { ...process.env, NODE_OPTIONS: '--conditions=react-server', KEYS: String(LIST_KEYS), ...env },
         stdio: ['ignore', 'pipe', 'inherit'],
       },
     );

@@ -74,27 +74,29 @@ export async function insertPersonalKey(database: AppDatabase, email: string): P
   }
 }
 
-export type RunningApp = { baseURL: string; stop: () => Promise<void> };
+export type RunningApp = {
+  baseURL: string;
+  /** SIGTERM: the graceful shutdown (SIGKILL if it has not exited after 15 s). */
+  stop: () => Promise<void>;
+  /** SIGKILL: the process dies on the spot, mid-whatever it was doing. */
+  kill: () => Promise<void>;
+};
 
 /** Start `next start` on `port` with `env`, resolved once /crm/health answers 200. */
 export async function startApp(port: number, env: Record<string, string>): Promise<RunningApp> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['node_modules/next/dist/bin/next', 'start', '-p', String(port)],
-    {
-      env: {
-        ...process.env,
-        DATABASE_URL: '',
-        DATA_DIR: '',
-        ...env,
-        PORT: String(port),
-        NEXT_TELEMETRY_DISABLED: '1',
-        AUTH_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e-secret',
-        NEXTAUTH_URL: `http://localhost:${port}`,
-      },
-      stdio: ['ignore', 'inherit', 'inherit'],
+  const child: ChildProcess = spawn(process.execPath, ['server.mjs'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: '',
+      DATA_DIR: '',
+      ...env,
+      PORT: String(port),
+      NEXT_TELEMETRY_DISABLED: '1',
+      AUTH_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e-secret',
+      NEXTAUTH_URL: `http://localhost:${port}`,
     },
-  );
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   let exited = false;
   const exit = new Promise<void>((resolve) =>
     child.once('exit', () => {
@@ -120,6 +122,11 @@ export async function startApp(port: number, env: Record<string, string>): Promi
   }
   return {
     baseURL,
+    kill: async () => {
+      if (exited) return;
+      child.kill('SIGKILL');
+      await exit;
+    },
     stop: async () => {
       if (exited) return;
       child.kill('SIGTERM');

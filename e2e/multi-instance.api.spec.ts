@@ -17,7 +17,7 @@ test.describe('two app instances on one database', () => {
   let drop: (() => Promise<void>) | undefined;
 
   async function start(port: number, url: string) {
-    const child = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', String(port)], {
+    const child = spawn(process.execPath, ['server.mjs'], {
       env: {
         ...process.env,
         DATABASE_URL: url,

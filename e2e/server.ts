@@ -41,7 +41,7 @@ if (mode === 'postgres') {
   cleanup = async () => rmSync(dir, { recursive: true, force: true });
 }
 
-const child = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', port], {
+const child = spawn(process.execPath, ['server.mjs'], {
   env,
   stdio: 'inherit',
 });

@@ -58,7 +58,7 @@ function startApp(target: Target, port: number): { child: ChildProcess; output: 
   if (target.url) env.DATABASE_URL = target.url;
   else delete env.DATABASE_URL;
   delete env.NEXT_MANUAL_SIG_HANDLE;
-  const child = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', String(port)], {
+  const child = spawn(process.execPath, ['server.mjs'], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -62,7 +62,7 @@ function log(message: string) {
 }
 
 async function startServer(port: number, env: Record<string, string | undefined>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', String(port)], {
+  const child = spawn(process.execPath, ['server.mjs'], {
     env: {
       ...process.env,
       NEXT_TELEMETRY_DISABLED: '1',

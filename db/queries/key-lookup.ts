@@ -1,4 +1,4 @@
-import { eq, sql, type SQL } from 'drizzle-orm';
+import { asc, count, eq, gt, sql, type SQL } from 'drizzle-orm';
 import type { KeyRecord } from '@/lib/keys/verify';
 import type { Database, Executor } from '../index';
 import { db as defaultDb, getDatabase } from '../index';
@@ -140,4 +140,26 @@ export async function findKeyRecordsByIds({
   const result = await db.execute<Row>(selectKeys(sql`k.id in (${list})`));
   for (const r of rowsOf<Row>(result)) map.set(r.id, toKeyRecord(r));
   return map;
+}
+
+/** How many keys exist (any status): sizes the key filter. */
+export async function countKeys(): Promise<number> {
+  const [{ n }] = await defaultDb.select({ n: count() }).from(apiKeys);
+  return Number(n);
+}
+
+/** Every key's hash, in pages of `size` along the unique index (for the key filter). */
+export async function* keyHashPages(size = 20_000): AsyncGenerator<string[]> {
+  let after = '';
+  for (;;) {
+    const page = await defaultDb
+      .select({ h: apiKeys.keyHash })
+      .from(apiKeys)
+      .where(gt(apiKeys.keyHash, after))
+      .orderBy(asc(apiKeys.keyHash))
+      .limit(size);
+    yield page.map((row) => row.h);
+    if (page.length < size) return;
+    after = page[page.length - 1].h;
+  }
 }

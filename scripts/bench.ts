@@ -68,6 +68,8 @@ async function startServer(port: number, env: Record<string, string | undefined>
       NEXT_TELEMETRY_DISABLED: '1',
       AUTH_SECRET: 'bench-secret-bench-secret-bench-secret-00',
       DEMO: '0',
+      PORT: String(port),
+      HOSTNAME: '127.0.0.1',
       ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -1,7 +1,7 @@
 import type { Executor } from '@/db';
-import type { WebhookEntity, WebhookOperation } from '@/lib/validation/webhooks';
-import type { Actor } from '@/lib/actor';
-import { queueEntityChange } from './webhook-delivery';
+import { queueEntityChange, type EntityChange } from './webhook-delivery';
+
+export type { EntityChange };
 
 export {
   WEBHOOK_ENTITIES,
@@ -9,15 +9,6 @@ export {
   type WebhookEntity,
   type WebhookOperation,
 } from '@/lib/validation/webhooks';
-
-export type EntityChange = {
-  organisationId: string;
-  entity: WebhookEntity;
-  operation: WebhookOperation;
-  /** The record as the API returns it (after the change; before it, for deletes). */
-  record: Record<string, unknown>;
-  actor: Actor;
-};
 
 /**
  * Called by every service that changes a CRM entity, inside the same transaction as the change:

@@ -12,8 +12,9 @@ const layers = [
   {
     target: './lib/keys',
     from: ['./app', './components', './db', './lib'],
-    except: ['./keys', './permissions.ts'],
-    message: 'lib/keys is the pure key core: it imports nothing of the app but lib/permissions.',
+    except: ['./keys', './permissions.ts', './access.ts'],
+    message:
+      'lib/keys is the pure key core: it imports nothing of the app but lib/permissions and the (pure) policy lib/access.',
   },
   {
     target: './components/ui',

@@ -1,18 +1,60 @@
 import 'server-only';
-import { and, asc, desc, eq, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, lte, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { apiKeys, apiKeyTenants, organisations, users, type ApiKey } from '@/db/schema';
 import { db as defaultDb, type Executor } from '@/db';
 import type { ListApiKeysInput } from '@/lib/validation/api-keys';
 import { keyStatusConditions } from './key-status';
 
-/** Which organisations' keys a caller may see. */
+/** Which organisations' records a caller may see (built by lib/access.ts organisationScope). */
 export type OrganisationScope = { all: true } | { all: false; organisationIds: string[] };
 
-function scopeCondition(scope: OrganisationScope): SQL | undefined {
-  if (scope.all) return undefined;
-  if (scope.organisationIds.length === 0) return sql`false`;
-  return inArray(apiKeys.organisationId, scope.organisationIds);
+/**
+ * The keys an actor reaches (built by lib/access.ts keyScope, rule 2; the policy decides, this
+ * module only turns the decision into SQL).
+ */
+export type KeyScope = {
+  /** Owning organisations: every one, or these. */
+  organisationIds: 'all' | string[];
+  /** Allowed tenants of visible keys: any (all-tenants keys included), or only within these. */
+  tenantIds: 'any' | string[];
+  /** Permissions of visible keys: any, or only these (a key actor without admin). */
+  permissions: 'any' | string[];
+  /** Visible keys must expire no later than this (a key actor that expires); null: no bound. */
+  expiresNoLaterThan: Date | null;
+};
+
+/**
+ * The access policy's key scope (lib/access.ts keyScope, rule 2) as SQL: the same four conditions
+ * `keyInScope` tests on one key, so a list shows exactly the keys a single-key operation reaches.
+ */
+function scopeCondition(scope: KeyScope): SQL | undefined {
+  const conditions: (SQL | undefined)[] = [];
+  if (scope.organisationIds !== 'all') {
+    if (scope.organisationIds.length === 0) return sql`false`;
+    conditions.push(inArray(apiKeys.organisationId, scope.organisationIds));
+  }
+  if (scope.tenantIds !== 'any') {
+    conditions.push(eq(apiKeys.allTenants, false));
+    conditions.push(
+      scope.tenantIds.length === 0
+        ? sql`not exists (select 1 from ${apiKeyTenants} where ${apiKeyTenants.apiKeyId} = ${apiKeys.id})`
+        : sql`not exists (select 1 from ${apiKeyTenants} where ${apiKeyTenants.apiKeyId} = ${apiKeys.id} and ${notInArray(apiKeyTenants.organisationId, scope.tenantIds)})`,
+    );
+  }
+  if (scope.permissions !== 'any') {
+    // Every permission of the key is one the actor holds (text[] containment).
+    conditions.push(
+      sql`${apiKeys.permissions} <@ ${sql`array[${sql.join(
+        scope.permissions.map((p) => sql`${p}`),
+        sql`, `,
+      )}]::text[]`}`,
+    );
+  }
+  if (scope.expiresNoLaterThan) {
+    conditions.push(isNotNull(apiKeys.expiresAt), lte(apiKeys.expiresAt, scope.expiresNoLaterThan));
+  }
+  return conditions.length ? and(...conditions) : undefined;
 }
 
 function statusCondition(status: ListApiKeysInput['status'], now: Date): SQL | undefined {
@@ -50,7 +92,7 @@ export async function listApiKeys({
   now = new Date(),
   db = defaultDb,
 }: {
-  scope: OrganisationScope;
+  scope: KeyScope;
   filter: ListApiKeysInput;
   now?: Date;
   db?: Executor;
@@ -110,7 +152,7 @@ export async function summariseApiKeys({
   now = new Date(),
   db = defaultDb,
 }: {
-  scope: OrganisationScope;
+  scope: KeyScope;
   now?: Date;
   db?: Executor;
 }) {
@@ -164,7 +206,7 @@ export async function findApiKeyById({
   db = defaultDb,
 }: {
   id: string;
-  scope: OrganisationScope;
+  scope: KeyScope;
   kind?: ApiKey['kind'];
   forUpdate?: boolean;
   db?: Executor;

@@ -4,6 +4,7 @@ import { db as defaultDb, type Executor } from '@/db';
 import { rowsOf } from '@/db/rows';
 import {
   apiKeys,
+  users,
   webhookDeliveries,
   webhookDeliveryAttempts,
   webhooks,
@@ -280,10 +281,16 @@ export async function findWebhookWithKey({
         status: apiKeys.status,
         userId: apiKeys.userId,
         organisationId: apiKeys.organisationId,
+        allTenants: apiKeys.allTenants,
+        permissions: apiKeys.permissions,
+        expiresAt: apiKeys.expiresAt,
       },
+      /** A personal key's user: whose role decides who may manage the webhook (lib/access.ts). */
+      owner: { id: users.id, organisationId: users.organisationId, role: users.role },
     })
     .from(webhooks)
     .innerJoin(apiKeys, eq(apiKeys.id, webhooks.apiKeyId))
+    .leftJoin(users, eq(users.id, apiKeys.userId))
     .where(eq(webhooks.id, id))
     .limit(1);
   const [row] = forUpdate ? await query.for('update', { of: webhooks }) : await query;

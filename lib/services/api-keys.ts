@@ -15,16 +15,27 @@ import { uniqueViolation } from '@/db/rows';
 import { AppError } from '@/lib/errors';
 import { describeKey, generateKey, hashKey, visibleIdentifier } from '@/lib/keys/format';
 import { announceKeyChange } from '@/lib/key-check/invalidation';
-import { canGrant, type Permission } from '@/lib/permissions';
+import type { Permission } from '@/lib/permissions';
 import { displayStatus, type ApiKeyDisplayStatus } from '@/lib/keys/lifecycle';
 import {
+  protectedKeyMessage,
   type CreateApiKeyInput,
   type ListApiKeysInput,
   type UpdateApiKeyInput,
 } from '@/lib/validation/api-keys';
-import { assertCanManageKeys, isSuperadmin, organisationScope } from '@/lib/access';
+import {
+  assertCanManageKeys,
+  assertMayGrantKey,
+  defaultKeyTenants,
+  keyInScope,
+  keyScope,
+  organisationScope,
+  owningOrganisationForNewKey,
+  type KeyFacts,
+} from '@/lib/access';
 import { type Actor, type RequestContext } from '@/lib/actor';
 import { diffFields, recordAudit } from './audit';
+import { isUuid } from '@/lib/ids';
 
 /** A key as the product shows it: never the hash, never the secret. */
 export type ApiKeyView = {
@@ -93,6 +104,7 @@ function auditable(key: ApiKey, tenantIds: string[]) {
     tenants: key.allTenants ? 'all' : tenantIds,
     expires_at: key.expiresAt,
     status: key.status,
+    protected: key.protected,
   };
 }
 
@@ -100,29 +112,9 @@ function notFound(): AppError {
   return new AppError('not_found', 'No API key with this id.');
 }
 
-/**
- * The tenants a new or edited key may reach, checked against what the actor holds:
- * "all" is for superadmins (or an all-tenants key); an admin gets their own organisation only.
- */
-async function checkTenants(tx: Executor, actor: Actor, tenants: 'all' | string[]): Promise<void> {
-  if (tenants === 'all') {
-    if (isSuperadmin(actor) || (actor.type === 'key' && actor.allTenants)) return;
-    throw new AppError('forbidden', 'Only superadmins can create keys for all tenants.', {
-      tenants: ['Only superadmins can choose "All tenants".'],
-    });
-  }
-  if (actor.type === 'user' && actor.role !== 'superadmin') {
-    if (tenants.some((t) => t !== actor.organisationId)) {
-      throw new AppError('forbidden', 'You can only give access to your own organisation.', {
-        tenants: ['You can only choose your own organisation.'],
-      });
-    }
-  }
-  if (actor.type === 'key' && !actor.allTenants && tenants.some((t) => !actor.tenantIds.includes(t))) {
-    throw new AppError('forbidden', 'A key cannot grant tenants it cannot reach itself.', {
-      tenants: ['A key cannot grant tenants it cannot reach itself.'],
-    });
-  }
+/** The organisations named as allowed tenants must exist (whether the actor may name them is lib/access). */
+async function checkTenantsExist(tx: Executor, tenants: 'all' | string[]): Promise<void> {
+  if (tenants === 'all') return;
   const found = await tx
     .select({ id: organisations.id })
     .from(organisations)
@@ -131,14 +123,6 @@ async function checkTenants(tx: Executor, actor: Actor, tenants: 'all' | string[
   if (missing.length) {
     throw new AppError('validation_failed', 'Unknown organisation.', {
       tenants: [`Unknown organisation: ${missing.join(', ')}.`],
-    });
-  }
-}
-
-function checkPermissions(actor: Actor, permissions: Permission[]): void {
-  if (actor.type === 'key' && !canGrant(actor.permissions, permissions)) {
-    throw new AppError('forbidden', 'A key cannot grant more permissions than it holds.', {
-      permissions: ['A key cannot grant more permissions than it holds.'],
     });
   }
 }
@@ -158,11 +142,41 @@ async function writeTenants(tx: Executor, keyId: string, tenants: 'all' | string
   }
 }
 
-async function loadView(tx: Executor, id: string, actor: Actor): Promise<ApiKeyView> {
-  const row = await findApiKeyById({ id, scope: organisationScope(actor), db: tx });
+/** The facts rule 2 of lib/access.ts reads about a key. */
+function factsOf(key: ApiKey, tenantIds: string[]): KeyFacts {
+  return {
+    organisationId: key.organisationId,
+    allTenants: key.allTenants,
+    tenantIds,
+    permissions: key.permissions,
+    expiresAt: key.expiresAt,
+  };
+}
+
+/**
+ * One key the actor reaches, or "not found". The query is scoped in SQL by the policy's key scope,
+ * and the loaded key is checked again with the same policy: two locks on one door.
+ */
+async function loadReachable(tx: Executor, actor: Actor, id: string, forUpdate = false) {
+  const row = await findApiKeyById({ id, scope: keyScope(actor), forUpdate, db: tx });
   if (!row) throw notFound();
-  const tenants = await findKeyTenants({ keyIds: [id], db: tx });
-  return toView(row.key, row.creator, tenants.get(id) ?? []);
+  const tenants = (await findKeyTenants({ keyIds: [id], db: tx })).get(id) ?? [];
+  if (
+    !keyInScope(
+      keyScope(actor),
+      factsOf(
+        row.key,
+        tenants.map((t) => t.id),
+      ),
+    )
+  )
+    throw notFound();
+  return { ...row, tenants };
+}
+
+async function loadView(tx: Executor, id: string, actor: Actor): Promise<ApiKeyView> {
+  const row = await loadReachable(tx, actor, id);
+  return toView(row.key, row.creator, row.tenants);
 }
 
 export type CreatedApiKey = { key: ApiKeyView; secret: string };
@@ -174,23 +188,29 @@ export async function createApiKey(
   context?: RequestContext,
 ): Promise<CreatedApiKey> {
   assertCanManageKeys(actor, 'write');
-  const organisationId =
-    input.organisation_id && isSuperadmin(actor)
-      ? input.organisation_id
-      : actor.type === 'system'
-        ? input.organisation_id
-        : actor.organisationId;
-  if (!organisationId)
-    throw new AppError('validation_failed', undefined, { organisation_id: ['Choose an organisation.'] });
-  if (input.organisation_id && input.organisation_id !== organisationId) {
-    throw new AppError('forbidden', 'You can only create keys in your own organisation.');
+  const organisationId = owningOrganisationForNewKey(actor, input.organisation_id);
+  const tenants = input.tenants ?? defaultKeyTenants(actor, organisationId);
+  if (!tenants) {
+    throw new AppError(
+      'validation_failed',
+      'Name the tenants: the calling key reaches several organisations.',
+      {
+        tenants: [
+          'Required when the calling key reaches several organisations (or all): name the ones the new key may reach.',
+        ],
+      },
+    );
   }
-  checkPermissions(actor, input.permissions);
+  assertMayGrantKey(actor, {
+    permissions: input.permissions,
+    tenants,
+    expiresAt: input.expiry_date ?? null,
+  });
 
   const secret = generateKey('integration');
   try {
     const key = await db.transaction(async (tx) => {
-      await checkTenants(tx, actor, input.tenants);
+      await checkTenantsExist(tx, tenants);
       if (await isKeyNameTaken({ organisationId, name: input.name, db: tx })) throw nameTaken();
       const [created] = await tx
         .insert(apiKeys)
@@ -202,22 +222,22 @@ export async function createApiKey(
           keyHash: hashKey(secret),
           ...describeKey(secret),
           permissions: input.permissions,
-          allTenants: input.tenants === 'all',
+          allTenants: tenants === 'all',
           expiresAt: input.expiry_date ?? null,
           createdByUserId: actor.type === 'user' ? actor.userId : actor.type === 'key' ? actor.userId : null,
           createdByKeyId: actor.type === 'key' ? actor.keyId : null,
         })
         .returning();
-      await writeTenants(tx, created.id, input.tenants);
+      await writeTenants(tx, created.id, tenants);
       await recordAudit(tx, {
         actor,
         context,
         action: 'key.created',
         organisationId,
         target: { type: 'api_key', id: created.id, label: `${created.name} (${visibleIdentifier(created)})` },
-        changes: diffFields({}, auditable(created, input.tenants === 'all' ? [] : input.tenants)),
+        changes: diffFields({}, auditable(created, tenants === 'all' ? [] : tenants)),
       });
-      return loadView(tx, created.id, actor.type === 'user' || actor.type === 'key' ? { ...actor } : actor);
+      return loadView(tx, created.id, actor);
     });
     return { key, secret };
   } catch (error) {
@@ -234,7 +254,7 @@ export async function getApiKey(actor: Actor, id: string): Promise<ApiKeyView> {
 
 export async function listApiKeys(actor: Actor, filter: ListApiKeysInput) {
   assertCanManageKeys(actor, 'read');
-  const scope = organisationScope(actor);
+  const scope = keyScope(actor);
   const now = new Date();
   const { rows, total } = await listApiKeysQuery({ scope, filter, now });
   const tenants = await findKeyTenants({ keyIds: rows.map((r) => r.key.id) });
@@ -249,7 +269,7 @@ export async function listApiKeys(actor: Actor, filter: ListApiKeysInput) {
 
 export async function getApiKeySummary(actor: Actor) {
   assertCanManageKeys(actor, 'read');
-  return summariseApiKeys({ scope: organisationScope(actor) });
+  return summariseApiKeys({ scope: keyScope(actor) });
 }
 
 /**
@@ -292,11 +312,6 @@ export async function listApiKeyAuditTrail(
   }));
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-function isUuid(id: string): boolean {
-  return UUID.test(id);
-}
-
 /**
  * Every change runs in one transaction that first locks the key's row: two admins acting at once
  * are serialised, a revoked key stays revoked, and a double regenerate leaves exactly one secret.
@@ -309,16 +324,12 @@ async function changeKey<T>(
   assertCanManageKeys(actor, 'write');
   if (!isUuid(id)) throw notFound();
   const result = await db.transaction(async (tx) => {
-    const row = await findApiKeyById({ id, scope: organisationScope(actor), forUpdate: true, db: tx });
-    if (!row) throw notFound();
-    if (actor.type === 'key' && !canGrant(actor.permissions, row.key.permissions)) {
-      throw new AppError('forbidden', 'A key cannot change a key that holds more permissions than it does.');
-    }
-    const tenants = await findKeyTenants({ keyIds: [id], db: tx });
+    // Rule 2 of lib/access.ts: only a key the actor could have created (404 otherwise).
+    const row = await loadReachable(tx, actor, id, true);
     return change(
       tx,
       row.key,
-      (tenants.get(id) ?? []).map((t) => t.id),
+      row.tenants.map((t) => t.id),
     );
   });
   announceKeyChange({ keyIds: [id] });
@@ -339,11 +350,19 @@ export async function updateApiKey(
   input: UpdateApiKeyInput,
   context?: RequestContext,
 ): Promise<ApiKeyView> {
-  if (input.permissions) checkPermissions(actor, input.permissions);
   try {
     return await changeKey(actor, id, async (tx, key, tenantIds) => {
-      refuseIfRevoked(key);
-      if (input.tenants !== undefined) await checkTenants(tx, actor, input.tenants);
+      // A revoked key can still be unprotected (so that it can be deleted), and nothing else.
+      if (Object.entries(input).some(([field, value]) => field !== 'protected' && value !== undefined)) {
+        refuseIfRevoked(key);
+      }
+      // The key as it will be must still be one the actor could create (rules 3 and 4).
+      assertMayGrantKey(actor, {
+        permissions: input.permissions ?? key.permissions,
+        tenants: input.tenants ?? (key.allTenants ? 'all' : tenantIds),
+        expiresAt: input.expiry_date !== undefined ? input.expiry_date : key.expiresAt,
+      });
+      if (input.tenants !== undefined) await checkTenantsExist(tx, input.tenants);
       if (
         input.name !== undefined &&
         (await isKeyNameTaken({ organisationId: key.organisationId, name: input.name, exceptId: id, db: tx }))
@@ -356,6 +375,7 @@ export async function updateApiKey(
       if (input.expiry_date !== undefined) patch.expiresAt = input.expiry_date;
       if (input.permissions !== undefined) patch.permissions = input.permissions;
       if (input.tenants !== undefined) patch.allTenants = input.tenants === 'all';
+      if (input.protected !== undefined) patch.protected = input.protected;
       const [updated] = await tx.update(apiKeys).set(patch).where(eq(apiKeys.id, id)).returning();
       if (input.tenants !== undefined) await writeTenants(tx, id, input.tenants);
       const newTenantIds =
@@ -464,7 +484,7 @@ export async function revokeApiKey(actor: Actor, id: string, context?: RequestCo
 /** Delete a key; its audit events stay. Protected keys refuse. */
 export async function deleteApiKey(actor: Actor, id: string, context?: RequestContext): Promise<void> {
   await changeKey(actor, id, async (tx, key, tenantIds) => {
-    if (key.protected) throw new AppError('key_protected');
+    if (key.protected) throw new AppError('key_protected', protectedKeyMessage(id));
     await tx.delete(apiKeys).where(eq(apiKeys.id, id));
     await recordAudit(tx, {
       actor,

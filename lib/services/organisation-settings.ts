@@ -4,24 +4,13 @@ import { db } from '@/db';
 import { organisations } from '@/db/schema';
 import { AppError } from '@/lib/errors';
 import { announceKeyChange } from '@/lib/key-check/invalidation';
-import { hasPermission } from '@/lib/permissions';
+import { assertCanChangeOrganisationSettings } from '@/lib/access';
 import { type Actor, type RequestContext } from '@/lib/actor';
 import { recordAudit } from './audit';
 
 export type OrganisationSettings = { id: string; name: string; apiAccessForNonAdmins: boolean };
 
-/** Settings of the actor's own organisation are for its admins (and superadmins, and admin keys). */
-function assertMayChangeSettings(actor: Actor, organisationId: string): void {
-  if (actor.type === 'system') return;
-  if (actor.type === 'user') {
-    if (actor.role === 'superadmin') return;
-    if (actor.role === 'admin' && actor.organisationId === organisationId) return;
-    throw new AppError('forbidden', "Only admins can change the organisation's settings.");
-  }
-  if (!hasPermission(actor.permissions, 'admin') || actor.organisationId !== organisationId) {
-    throw new AppError('permission_denied', 'This key needs the admin permission.');
-  }
-}
+const assertMayChangeSettings = assertCanChangeOrganisationSettings;
 
 export async function getOrganisationSettings(
   actor: Actor,

@@ -21,7 +21,7 @@ import {
 import type { Webhook } from '@/db/schema';
 import { checkKeyRecord, type KeyRecord } from '@/lib/keys/verify';
 import { hasPermission } from '@/lib/permissions';
-import { canReachTenant } from '@/lib/tenants';
+import { canReachTenant } from '@/lib/access';
 import { ENTITY_RESOURCES, type WebhookEntity, type WebhookEvent } from '@/lib/validation/webhooks';
 import { retryDelayMs, webhookConfig, type WebhookConfig } from '@/lib/webhooks/config';
 import { sendWebhook, type SendResult } from '@/lib/webhooks/send';

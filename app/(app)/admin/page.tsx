@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { toChartPoints } from '@/components/usage/chart-points';
 import { UsageChart } from '@/components/usage/usage-chart';
 import { RelativeTime } from '@/components/ui/time';
+import { seesEveryOrganisation } from '@/lib/access';
 import { actorFromUser, requireAdmin } from '@/lib/auth/session';
 import { formatCount, formatUtcDate } from '@/lib/format';
 import { getUsageDashboard } from '@/lib/services/usage';
@@ -21,8 +22,8 @@ export default async function DashboardPage() {
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">Dashboard</h1>
         <p className="mt-1 text-sm text-slate-500">
-          {user.role === 'superadmin' ? 'All organisations' : user.organisationName}: API use over the last 30
-          days.
+          {seesEveryOrganisation(user) ? 'All organisations' : user.organisationName}: API use over the last
+          30 days.
         </p>
       </div>
 

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { toWebhookRows } from '@/components/webhooks/rows';
-import { actorFromUser, isAdmin, requireUser } from '@/lib/auth/session';
+import { canOpenAdminPages } from '@/lib/access';
+import { actorFromUser, requireUser } from '@/lib/auth/session';
 import { getPersonalKeyOverview } from '@/lib/services/personal-keys';
 import { ApiSettingsClient } from './page-client';
 
@@ -20,7 +21,7 @@ export default async function ApiSettingsPage() {
         </p>
       </div>
       <ApiSettingsClient
-        admin={isAdmin(user)}
+        admin={canOpenAdminPages(user)}
         organisationName={user.organisationName}
         allowed={overview.allowed}
         apiKey={

@@ -29,7 +29,7 @@ export const ERROR_MESSAGES = {
   validation_failed: 'Some fields are invalid.',
   rate_limited: 'Too many requests.',
   internal_error: 'Something went wrong on our side.',
-  database_unavailable: 'The database is unavailable.',
+  service_unavailable: 'The service is briefly unavailable. Retry after the seconds in Retry-After.',
 } as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

@@ -97,6 +97,8 @@ const KEY_ERRORS: ErrorCode[] = [
   'key_revoked',
   'api_access_disabled',
   'internal_error',
+  // The database out of reach, or a request over its deadline: retry after Retry-After.
+  'service_unavailable',
 ];
 
 const SECURITY_KEY: Record<string, string[]>[] = [{ ApiKeyHeader: [] }, { BearerAuth: [] }];

@@ -6,17 +6,15 @@ import { apiKeys, keyAccessLog, keyUsageHourly } from '@/db/schema';
 import { createApiKeySchema } from '@/lib/validation/api-keys';
 import { createWorld } from '@/test/fixtures';
 import { createApiKey, deleteApiKey } from './api-keys';
+import { getKeyAccessLog, getKeyUsage, getUsageDashboard } from './usage';
 import {
   ACCESS_LOG_KEEP_PER_KEY,
   flushUsage,
-  getKeyAccessLog,
-  getKeyUsage,
-  getUsageDashboard,
   pendingUsage,
   recordKeyCheck,
   type KeyCheckEvent,
   type KeyCheckOutcome,
-} from './usage';
+} from './usage-recorder';
 
 type World = Awaited<ReturnType<typeof createWorld>>;
 let w: World;

@@ -20,6 +20,7 @@ export type KeyFormValues = {
   expiresAt: Date | null;
   permissions: string[];
   tenants: 'all' | string[];
+  protected?: boolean;
 };
 
 export type TenantChoices = {
@@ -258,6 +259,28 @@ export function ApiKeyForm({
         locked={mode === 'edit' && initial?.tenants === 'all' && !tenantChoices.canChooseAll}
         errors={errors.tenants}
       />
+      {mode === 'edit' && (
+        <div>
+          <input type="hidden" name="protected_field" value="1" />
+          <label className="flex items-start gap-2 text-sm text-slate-700">
+            <input
+              type="checkbox"
+              name="protected"
+              defaultChecked={initial?.protected ?? false}
+              aria-describedby={`${id}-protected-hint`}
+              className="mt-0.5"
+            />
+            <span>
+              <span className="font-medium">Protected</span>
+              <span id={`${id}-protected-hint`} className="block text-xs text-slate-600">
+                A protected key cannot be deleted until it is unprotected. It can still be disabled or
+                revoked.
+              </span>
+            </span>
+          </label>
+          <FieldError id={`${id}-protected-error`} errors={errors.protected} />
+        </div>
+      )}
       <FieldError id={`${id}-root-error`} errors={errors._} />
       <div className="sticky -bottom-5 -mx-4 -mb-5 space-y-2 border-t border-slate-200 bg-surface px-4 py-3 sm:-mx-6 sm:px-6">
         {state.status === 'error' && state.message && (

@@ -48,6 +48,26 @@ function SortButton({
   );
 }
 
+/** A lock beside the name of a protected key; screen readers hear "Protected: cannot be deleted". */
+function ProtectedLock() {
+  return (
+    <svg
+      role="img"
+      aria-label="Protected: cannot be deleted"
+      viewBox="0 0 20 20"
+      fill="currentColor"
+      className="ml-1 inline h-3.5 w-3.5 align-[-2px] text-slate-600"
+    >
+      <title>Protected: cannot be deleted</title>
+      <path
+        fillRule="evenodd"
+        d="M10 1a4.5 4.5 0 0 0-4.5 4.5V9H5a2 2 0 0 0-2 2v6a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2v-6a2 2 0 0 0-2-2h-.5V5.5A4.5 4.5 0 0 0 10 1Zm3 8V5.5a3 3 0 1 0-6 0V9h6Z"
+        clipRule="evenodd"
+      />
+    </svg>
+  );
+}
+
 /** "Never" for a key old enough to count as unused; "Not used yet" for a new one (as the dashboard). */
 function LastUsed({ apiKey, now }: { apiKey: ApiKeyView; now: number }) {
   if (apiKey.lastUsedAt) return <DateOnly value={apiKey.lastUsedAt} />;
@@ -132,7 +152,7 @@ export function KeyTable({
                 >
                   {k.name}
                 </Link>
-                {k.protected && <span className="ml-1 text-xs text-slate-600">(protected)</span>}
+                {k.protected && <ProtectedLock />}
                 {k.description && (
                   <p className="truncate text-xs text-slate-600" title={k.description}>
                     {k.description}

@@ -7,6 +7,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { PGlite } from '@electric-sql/pglite';
 import { claimEmbeddedDatabase } from './embedded-lock';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import postgres from 'postgres';
 import { readEnv } from '@/lib/env';
 import * as schema from './schema';
@@ -70,9 +71,11 @@ export function openDatabase(config: { url?: string; dataDir: string }): Databas
     mkdirSync(config.dataDir, { recursive: true });
     claimEmbeddedDatabase(config.dataDir);
   }
-  const client = new PGlite(
-    config.dataDir.startsWith('memory://') ? undefined : path.join(config.dataDir, 'pglite'),
-  );
+  const client = new PGlite({
+    dataDir: config.dataDir.startsWith('memory://') ? undefined : path.join(config.dataDir, 'pglite'),
+    // pg_trgm backs the admin list's search (drizzle/0011_api_key_search.sql), as on PostgreSQL.
+    extensions: { pg_trgm },
+  });
   const db = drizzlePglite(client, { schema }) as unknown as Database;
   return {
     driver: 'pglite',

@@ -23,6 +23,7 @@ import { readEnv } from '@/lib/env';
 import { resolveTenant } from '@/lib/tenants';
 import { requireExistingTenant } from '@/lib/services/tenant-exists';
 import { appOrigins, presentedKey } from './credentials';
+import { requestPath } from './request';
 import { AppError, validationError } from '@/lib/errors';
 import { errorResponse } from './errors';
 import { constraintViolation } from '@/db/rows';
@@ -196,7 +197,7 @@ export function withKey<P extends Record<string, string | string[]> = Record<str
         outcome,
         status: response.status,
         method: request.method,
-        path: new URL(request.url).pathname,
+        path: requestPath(request),
         ip: context.ip ?? null,
         userAgent: context.userAgent ?? null,
         latencyMs: performance.now() - started,

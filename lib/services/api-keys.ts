@@ -18,6 +18,7 @@ import { announceKeyChange } from '@/lib/key-check/invalidation';
 import type { Permission } from '@/lib/permissions';
 import { displayStatus, type ApiKeyDisplayStatus } from '@/lib/keys/lifecycle';
 import {
+  encodeListCursor,
   protectedKeyMessage,
   type CreateApiKeyInput,
   type ListApiKeysInput,
@@ -256,14 +257,26 @@ export async function listApiKeys(actor: Actor, filter: ListApiKeysInput) {
   assertCanManageKeys(actor, 'read');
   const scope = keyScope(actor);
   const now = new Date();
-  const { rows, total } = await listApiKeysQuery({ scope, filter, now });
+  const { cursor } = filter;
+  const page = cursor?.page ?? filter.page;
+  const { rows, total, next } = await listApiKeysQuery({ scope, filter, after: cursor, now });
   const tenants = await findKeyTenants({ keyIds: rows.map((r) => r.key.id) });
   return {
     keys: rows.map((r) => toView(r.key, r.creator, tenants.get(r.key.id) ?? [], now)),
     total,
-    page: filter.page,
+    page,
     limit: filter.limit,
     pages: Math.max(1, Math.ceil(total / filter.limit)),
+    nextCursor: next
+      ? encodeListCursor({
+          sort: filter.sort,
+          order: filter.order,
+          status: filter.status,
+          q: filter.q,
+          page: page + 1,
+          ...next,
+        })
+      : null,
   };
 }
 

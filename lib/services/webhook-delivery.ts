@@ -28,7 +28,18 @@ import { retryDelayMs, webhookConfig, type WebhookConfig } from '@/lib/webhooks/
 import { sendWebhook, type SendResult } from '@/lib/webhooks/send';
 import { signPayload } from '@/lib/webhooks/signing';
 import { recordAudit } from './audit';
-import type { EntityChange } from './entity-events';
+import type { WebhookOperation } from '@/lib/validation/webhooks';
+import type { Actor } from '@/lib/actor';
+
+/** A committed change of a CRM record, as services announce it (lib/services/entity-events.ts). */
+export type EntityChange = {
+  organisationId: string;
+  entity: WebhookEntity;
+  operation: WebhookOperation;
+  /** The record as the API returns it (after the change; before it, for deletes). */
+  record: Record<string, unknown>;
+  actor: Actor;
+};
 
 /** Channel on which a committed change wakes the workers at once (polling is the fallback). */
 export const DELIVERY_CHANNEL = 'crm_webhook_deliveries';

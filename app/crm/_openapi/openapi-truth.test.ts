@@ -38,8 +38,11 @@ describe('the OpenAPI document tells the whole truth', () => {
 
   it('lists the permission catalogue as an enum, and dates, URLs and control characters as rules', () => {
     const create = body('/crm/api-keys', 'post') as { properties: Record<string, Schema> };
-    const items = create.properties.permissions.items as Schema;
-    expect(items.enum).toEqual(ALL_PERMISSIONS);
+    // The canonical catalogue as an enum; the published view_/create_… aliases as a deprecated branch.
+    const items = create.properties.permissions.items as { anyOf: Schema[] };
+    expect(items.anyOf[0].enum).toEqual(ALL_PERMISSIONS);
+    expect(items.anyOf[1]).toMatchObject({ deprecated: true });
+    expect(items.anyOf[1].enum).toContain('view_customer');
     expect(JSON.stringify(create.properties.expiry_date)).toContain('pattern');
     expect(create.properties.name.pattern).toBeDefined();
     const hook = body('/crm/webhooks', 'post') as { properties: Record<string, Schema> };

@@ -272,7 +272,7 @@ export function ApiKeyForm({
             />
             <span>
               <span className="font-medium">Protected</span>
-              <span id={`${id}-protected-hint`} className="block text-xs text-slate-500">
+              <span id={`${id}-protected-hint`} className="block text-xs text-slate-600">
                 A protected key cannot be deleted until it is unprotected. It can still be disabled or
                 revoked.
               </span>

@@ -18,26 +18,6 @@ const DAY = 86_400_000;
 /** Which way a column sorts first: names A→Z, dates newest first. */
 const ASCENDING_FIRST: ApiKeySort[] = ['name', 'created_by'];
 
-/** A lock beside the name of a protected key; screen readers hear "Protected: cannot be deleted". */
-function ProtectedLock() {
-  return (
-    <svg
-      role="img"
-      aria-label="Protected: cannot be deleted"
-      viewBox="0 0 20 20"
-      fill="currentColor"
-      className="ml-1 inline h-3.5 w-3.5 align-[-2px] text-slate-600 dark:text-slate-300"
-    >
-      <title>Protected: cannot be deleted</title>
-      <path
-        fillRule="evenodd"
-        d="M10 1a4.5 4.5 0 0 0-4.5 4.5V9H5a2 2 0 0 0-2 2v6a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2v-6a2 2 0 0 0-2-2h-.5V5.5A4.5 4.5 0 0 0 10 1Zm3 8V5.5a3 3 0 1 0-6 0V9h6Z"
-        clipRule="evenodd"
-      />
-    </svg>
-  );
-}
-
 function SortButton({
   id,
   label,
@@ -65,6 +45,26 @@ function SortButton({
         {sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : '↕'}
       </span>
     </button>
+  );
+}
+
+/** A lock beside the name of a protected key; screen readers hear "Protected: cannot be deleted". */
+function ProtectedLock() {
+  return (
+    <svg
+      role="img"
+      aria-label="Protected: cannot be deleted"
+      viewBox="0 0 20 20"
+      fill="currentColor"
+      className="ml-1 inline h-3.5 w-3.5 align-[-2px] text-slate-600"
+    >
+      <title>Protected: cannot be deleted</title>
+      <path
+        fillRule="evenodd"
+        d="M10 1a4.5 4.5 0 0 0-4.5 4.5V9H5a2 2 0 0 0-2 2v6a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2v-6a2 2 0 0 0-2-2h-.5V5.5A4.5 4.5 0 0 0 10 1Zm3 8V5.5a3 3 0 1 0-6 0V9h6Z"
+        clipRule="evenodd"
+      />
+    </svg>
   );
 }
 

@@ -1,19 +1,17 @@
-import Link from 'next/link';
+'use client';
 
+import { usePathname } from 'next/navigation';
+import { StatusPage } from '@/components/ui/status-page';
+
+/** 403: names the role the page needs, so the user knows whom to ask. */
 export default function Forbidden() {
+  const pathname = usePathname();
+  const role = pathname.startsWith('/superadmin') ? 'a superadmin' : 'an admin or a superadmin';
   return (
-    <main className="mx-auto flex min-h-[60vh] max-w-md flex-col items-center justify-center gap-4 p-8 text-center">
-      <p className="text-sm font-semibold tracking-wide text-rose-600">403</p>
-      <h1 className="text-2xl font-semibold">You don&apos;t have access to this page</h1>
-      <p className="text-slate-600">
-        This page is for administrators. Ask an admin of your organisation if you need access.
-      </p>
-      <Link
-        href="/"
-        className="rounded-md bg-slate-900 px-4 py-2 text-sm font-medium text-white hover:bg-slate-700"
-      >
-        Back to the app
-      </Link>
+    <main id="main" className="px-4">
+      <StatusPage code="403" title="You don't have access to this page">
+        This page needs the role of {role}. Ask an admin of your organisation if you need access.
+      </StatusPage>
     </main>
   );
 }

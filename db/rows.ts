@@ -13,3 +13,27 @@ export function uniqueViolation(error: unknown): string | null {
   }
   return null;
 }
+
+/**
+ * SQLSTATEs a request's values can cause when a check upstream missed them: string too long, bad
+ * datetime, invalid text representation, bad encoding. Other data exceptions (numeric overflow in a
+ * sum, division by zero) are the server's own bugs and stay 500s.
+ */
+const INPUT_DATA_EXCEPTIONS = new Set(['22001', '22007', '22008', '22P02', '22P05', '22021']);
+
+/**
+ * A database error the request caused (SQLSTATE class 23, integrity constraint violation, or one of
+ * INPUT_DATA_EXCEPTIONS) on either driver, possibly wrapped by drizzle: its code and constraint. The
+ * HTTP edge turns these into 4xx; nothing of the error (its query, its parameters) is shown or logged.
+ */
+export function constraintViolation(error: unknown): { sqlstate: string; constraint: string } | null {
+  let e = error as
+    { code?: string; constraint_name?: string; constraint?: string; cause?: unknown } | undefined;
+  for (let depth = 0; e && depth < 3; depth++) {
+    if (typeof e.code === 'string' && (/^23[0-9A-Z]{3}$/.test(e.code) || INPUT_DATA_EXCEPTIONS.has(e.code))) {
+      return { sqlstate: e.code, constraint: e.constraint_name ?? e.constraint ?? '' };
+    }
+    e = e.cause as typeof e;
+  }
+  return null;
+}

@@ -16,13 +16,17 @@ import {
   services,
   users,
 } from './schema';
-import { describeKey, generateKey, hashKey } from '@/lib/keys/format';
+import { describeKey, generateKey, hashKey, visibleIdentifier } from '@/lib/keys/format';
+import { seedDemoAudit, seedDemoUsage, type DemoKey } from './seed-history';
 import { hashPassword, randomPassword } from '@/lib/auth/password';
 import type { Env } from '@/lib/env';
 
 export type SeedCredential = { email: string; password: string; role: string; organisation: string };
 
 const DAY = 24 * 60 * 60 * 1000;
+
+/** The demo organisations by slug. */
+const DEMO_ORGANISATIONS = { acme: 'Acme Telecom', globex: 'Globex Networks' } as const;
 
 export const DEMO_ACCOUNTS = [
   { email: 'superadmin@acme.example', name: 'Sam Super', role: 'superadmin', org: 'acme' },
@@ -53,8 +57,8 @@ export async function seedIfEmpty(db: Executor, env: Env): Promise<SeedCredentia
       .values(
         demo
           ? [
-              { name: 'Acme Telecom', slug: 'acme' },
-              { name: 'Globex Networks', slug: 'globex' },
+              { name: DEMO_ORGANISATIONS.acme, slug: 'acme' },
+              { name: DEMO_ORGANISATIONS.globex, slug: 'globex' },
             ]
           : [{ name: 'Default organisation', slug: 'default' }],
       )
@@ -83,9 +87,12 @@ export async function seedIfEmpty(db: Executor, env: Env): Promise<SeedCredentia
     }
     if (!demo) return credentials;
 
-    // A few keys so the pages have something to show. Their secrets are thrown away.
     const admin = created['admin@acme.example'];
     const now = Date.now();
+    // A few keys with a past: created weeks ago, used (or not) since, one edited, one regenerated, one
+    // revoked. Their secrets are thrown away.
+    const globexAdmin = created['admin@globex.example'];
+    const office = { pattern: 'office', denied: 0.02, rateLimited: 0.01 } as const;
     const demoKeys = [
       {
         org: acme,
@@ -94,6 +101,8 @@ export async function seedIfEmpty(db: Executor, env: Env): Promise<SeedCredentia
         permissions: ['customers:read', 'customers:write', 'contacts:read'],
         expiresAt: new Date(now + 180 * DAY),
         by: admin,
+        daysAgo: 64,
+        usage: { ...office, load: 90, path: '/crm/customers', userAgent: 'billing-sync/2.4 (node)' },
       },
       {
         org: acme,
@@ -102,6 +111,35 @@ export async function seedIfEmpty(db: Executor, env: Env): Promise<SeedCredentia
         permissions: ['analytics:read'],
         expiresAt: new Date(now + 20 * DAY),
         by: admin,
+        daysAgo: 41,
+        usage: {
+          pattern: 'steady' as const,
+          load: 24,
+          denied: 0.01,
+          rateLimited: 0.03,
+          path: '/crm/analytics/summary',
+          userAgent: 'curl/8.5.0',
+        },
+      },
+      {
+        org: acme,
+        name: 'Partner portal',
+        description: 'Lead intake from the reseller portal; a misconfigured tenant causes some 403s',
+        permissions: ['leads:read', 'leads:write'],
+        expiresAt: new Date(now + 300 * DAY),
+        by: admin,
+        daysAgo: 33,
+        usage: { ...office, load: 12, denied: 0.08, path: '/crm/leads', userAgent: 'python-requests/2.32' },
+      },
+      {
+        org: acme,
+        name: 'Webhook relay',
+        description: 'Set up for the helpdesk, never connected',
+        permissions: ['contacts:read'],
+        expiresAt: new Date(now + 120 * DAY),
+        by: admin,
+        daysAgo: 52,
+        usage: null,
       },
       {
         org: acme,
@@ -110,7 +148,9 @@ export async function seedIfEmpty(db: Executor, env: Env): Promise<SeedCredentia
         permissions: ['leads:write'],
         expiresAt: null,
         by: admin,
+        daysAgo: 200,
         status: 'revoked' as const,
+        usage: null,
       },
       {
         org: globex,
@@ -118,11 +158,17 @@ export async function seedIfEmpty(db: Executor, env: Env): Promise<SeedCredentia
         description: 'ERP customer sync',
         permissions: ['customers:read'],
         expiresAt: new Date(now + 365 * DAY),
-        by: created['admin@globex.example'],
+        by: globexAdmin,
+        daysAgo: 47,
+        usage: { ...office, load: 40, path: '/crm/customers', userAgent: 'globex-erp/7.1' },
       },
     ];
+    const inserted: Record<string, { id: string; name: string; visibleId: string; organisationId: string }> =
+      {};
+    const usage: DemoKey[] = [];
     for (const k of demoKeys) {
       const secret = generateKey('integration');
+      const createdAt = new Date(now - k.daysAgo * DAY);
       const [key] = await tx
         .insert(apiKeys)
         .values({
@@ -135,11 +181,63 @@ export async function seedIfEmpty(db: Executor, env: Env): Promise<SeedCredentia
           expiresAt: k.expiresAt,
           createdByUserId: k.by,
           status: k.status ?? 'active',
-          revokedAt: k.status === 'revoked' ? new Date() : null,
+          revokedAt: k.status === 'revoked' ? new Date(now - 25 * DAY) : null,
+          createdAt,
+          updatedAt: createdAt,
         })
         .returning();
       await tx.insert(apiKeyTenants).values({ apiKeyId: key.id, organisationId: k.org.id });
+      inserted[k.name] = {
+        id: key.id,
+        name: key.name,
+        visibleId: visibleIdentifier(key),
+        organisationId: k.org.id,
+      };
+      if (k.usage) usage.push({ ...inserted[k.name], ...k.usage });
     }
+    await seedDemoUsage(tx, usage, now);
+    const ada = { id: admin, email: 'admin@acme.example' };
+    const gus = { id: globexAdmin, email: 'admin@globex.example' };
+    const event = (
+      name: string,
+      daysAgo: number,
+      action: string,
+      changes?: Record<string, { before: unknown; after: unknown }>,
+    ) => {
+      const key = inserted[name];
+      return {
+        daysAgo,
+        actor: key.organisationId === globex.id ? gus : ada,
+        action,
+        organisationId: key.organisationId,
+        key,
+        changes,
+      };
+    };
+    await seedDemoAudit(
+      tx,
+      [
+        ...demoKeys.map((k) =>
+          event(k.name, k.daysAgo, 'key.created', {
+            name: { before: null, after: k.name },
+            permissions: { before: null, after: k.permissions },
+            tenants: { before: null, after: [k.org.id] },
+          }),
+        ),
+        event('Billing sync', 30, 'key.updated', {
+          permissions: {
+            before: ['customers:read', 'customers:write'],
+            after: ['customers:read', 'customers:write', 'contacts:read'],
+          },
+        }),
+        event('Legacy importer', 25, 'key.revoked', { status: { before: 'active', after: 'revoked' } }),
+        event('Billing sync', 9, 'key.regenerated'),
+        event('Globex ERP', 3, 'key.updated', {
+          description: { before: 'ERP sync', after: 'ERP customer sync' },
+        }),
+      ],
+      now,
+    );
     await seedDemoRecords(tx, acme.id, 'Acme');
     await seedDemoRecords(tx, globex.id, 'Globex');
     return credentials;
@@ -285,7 +383,13 @@ export async function resetDemoPasswords(db: Executor, env: Env): Promise<SeedCr
       .set({ passwordHash: await hashPassword(password), updatedAt: new Date() })
       .where(eq(sql`lower(${users.email})`, email.toLowerCase()))
       .returning({ id: users.id });
-    if (updated.length) credentials.push({ email, password, role: account.role, organisation: account.org });
+    if (updated.length)
+      credentials.push({
+        email,
+        password,
+        role: account.role,
+        organisation: DEMO_ORGANISATIONS[account.org],
+      });
   }
   return credentials;
 }
@@ -295,12 +399,14 @@ export function formatCredentials(credentials: SeedCredential[], baseUrl?: strin
   const lines = credentials.map(
     (c) => `  ${c.role.padEnd(10)} ${c.email.padEnd(width)}  ${c.password}   (${c.organisation})`,
   );
+  const organisations = [...new Set(credentials.map((c) => c.organisation))].join(', ');
   return [
     '',
     '┌─ Sign in' +
       (baseUrl ? ` at ${baseUrl}/login` : '') +
       ' with (shown once; `npm run seed` resets them):',
     ...lines,
+    `│  Organisations: ${organisations}`,
     '└─',
     '',
   ].join('\n');

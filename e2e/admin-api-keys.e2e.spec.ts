@@ -81,8 +81,8 @@ test.describe('admin API key pages', () => {
     await expect(page.locator('#access-log').getByRole('table', { name: 'Recent requests' })).toBeVisible();
     const audit = page.getByTestId('audit-row');
     await expect(audit).toHaveCount(1);
-    await expect(audit.first()).toContainText('Created');
-    await expect(audit.first()).toContainText('admin@acme.example');
+    // The trail speaks in sentences: who did what, with the acting user's name.
+    await expect(audit.first()).toContainText(`Ada Admin created ${name}`);
   });
 
   test('server-side validation shows each error next to its field, also when the form is bypassed', async ({
@@ -227,9 +227,11 @@ test.describe('admin API key pages', () => {
 
     await keys.row(renamed).getByRole('link', { name: renamed }).click();
     const edited = page.getByTestId('audit-row').first();
-    await expect(edited).toContainText('Edited');
-    await expect(edited).toContainText(`name: ${name} → ${renamed}`);
-    await expect(edited).toContainText('permissions: calls:read → calls:write');
+    // A sentence, then each change as before → after (the arrow reads "changed to").
+    await expect(edited).toContainText(`Ada Admin edited ${renamed}`);
+    await expect(edited.getByText(`${name}`, { exact: true })).toBeVisible();
+    await expect(edited).toContainText(new RegExp(`Name: ${name}\\s*→\\s*changed to ${renamed}`));
+    await expect(edited).toContainText(/Permissions: calls:read\s*→\s*changed to calls:write/);
     await expect(edited).not.toContainText(secret);
   });
 
@@ -303,7 +305,10 @@ test.describe('admin API key pages', () => {
     await expect(row).toContainText('Revoked');
     expect(await keys.rowActions(name)).toEqual(['Delete']);
     await row.getByRole('link', { name }).click();
-    await expect(page.getByTestId('audit-row').first()).toContainText('Revoked');
+    await expect(page.getByTestId('audit-row').first()).toContainText(`Ada Admin revoked ${name}`);
+    // The banner says what callers get; a revoked key offers only Delete, never Enable.
+    await expect(page.getByTestId('key-banner')).toContainText('401 with the code key_revoked');
+    await expect(page.getByRole('button', { name: 'Delete', exact: true })).toBeVisible();
     await expect(page.getByRole('button', { name: 'Enable', exact: true })).toHaveCount(0);
   });
 
@@ -316,7 +321,7 @@ test.describe('admin API key pages', () => {
     await expect(page.getByRole('heading', { level: 1 })).toContainText(name);
     const detailUrl = page.url();
 
-    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await keys.detailAction('Delete');
     await keys.confirm('Delete key');
     await expect(page).toHaveURL(/\/admin\/api-keys$/);
     await expect(keys.toast('API key deleted.')).toBeVisible();

@@ -11,7 +11,11 @@ test('a superadmin authorizes with a real key and runs Try it out on GET /crm/cu
 }) => {
   await signInAs('superadmin');
   // A real key, created the way the web app does it: POST /crm/api-keys with the session cookie.
-  const key = await createKey(page.request, { permissions: ['customers:read'], tenants: 'all' });
+  const key = await createKey(
+    page.request,
+    { permissions: ['customers:read'], tenants: 'all' },
+    { origin: new URL(page.url()).origin },
+  );
   const me = await page.request.get('/crm/me', { headers: keyHeader(key.secret) });
   const { organisation_id: tenantId } = (await me.json()) as { organisation_id: string };
 

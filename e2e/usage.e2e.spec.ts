@@ -94,8 +94,16 @@ test('the dashboard and the audit log show the organisation activity', async ({
   await expect(page).toHaveURL(/action=key.created/);
   const rows = page.getByRole('table').getByRole('row');
   await expect(rows).toHaveCount(2);
-  await expect(rows.nth(1)).toContainText('admin@globex.example');
-  await expect(rows.nth(1)).toContainText(name);
+  // A sentence: the actor's name, a human verb and the key (linked to its page).
+  await expect(rows.nth(1)).toContainText(`Gus Globex created ${name}`);
+  await expect(rows.nth(1).getByRole('link', { name: 'Gus Globex' })).toHaveAttribute(
+    'href',
+    '/admin/audit-log?actor=admin%40globex.example',
+  );
+  await expect(rows.nth(1).getByRole('link', { name: new RegExp(name) })).toHaveAttribute(
+    'href',
+    `/admin/api-keys/${key.id}`,
+  );
 
   const download = page.waitForEvent('download');
   await page.getByRole('link', { name: 'Export CSV' }).click();

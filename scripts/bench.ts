@@ -1,16 +1,24 @@
 /**
  * `npm run bench`: what key checking costs, against the production build (`next start`).
- * Prints a table; commits and keeps nothing (fresh databases, dropped at the end).
+ * Prints a table; commits and keeps nothing (fresh databases and data folders, dropped at the end).
  *
- *   1. GET /crm/me (key checked, proxy included) vs GET /ping (no proxy, no key): throughput, p50, p99
- *   2. the same with the key cache off (every check is a database lookup)
- *   3. cache-miss throughput with 1,000 vs 1,000,000 keys in the database
+ *   1. GET /crm/me (key checked, cache hit) vs GET /ping (no key): throughput, p50, p99
+ *   2. the same with the key cache off (every check is a database lookup: the cold path)
+ *   3. 1,000 vs 1,000,000 keys: cache-miss throughput and the first page of the key list
  *   4. revocation propagation: revoke through instance A while polling instance B
  *   5. a flood of random well-formed keys: the database's query rate
- *   6. admin list with 100,000 keys: first page and a search, server time p50
+ *   6. admin list with 100,000 keys in one organisation, over HTTP: first page, searches, every
+ *      status filter and sort, a deep page by cursor and by offset (p50 of sequential requests)
+ *   7. RSS of one instance before and after a mixed load (BENCH_SOAK_S seconds)
+ *   8. the list queries and summary widgets in-process (scripts/bench-api-key-list.ts), on
+ *      PostgreSQL and on PGlite
+ * Every twin comparison runs in alternating rounds (ping, me, me, ping, …) and reports medians.
+ * PGlite: 1–2 and 8.
  *
- * Runs on PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test) and, for 1–2,
- * on PGlite. Env: BENCH_SECONDS (default 8), BENCH_CONNECTIONS (default 20), BENCH_PORT (default 3900).
+ * Env: BENCH_SECONDS per round (default 3), BENCH_ROUNDS (default 5), BENCH_CONNECTIONS (20),
+ * BENCH_PORT (first of three ports, default 4400), BENCH_SOAK_S (default 30), BENCH_BIG_KEYS
+ * (default 1,000,000), BENCH_LIST_KEYS (default 100,000), DATABASE_URL (default
+ * postgres://postgres@127.0.0.1:5432/test; only used to create and drop the bench databases).
  */
 import { spawn, execSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -21,16 +29,19 @@ import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { openDatabase, type DatabaseHandle } from '../db/index';
 import { apiKeys, apiKeyTenants, organisations } from '../db/schema';
-import { formatCredentials, seedIfEmpty } from '../db/seed';
+import { seedIfEmpty } from '../db/seed';
 import { describeKey, generateKey, hashKey } from '../lib/keys/format';
 import { readEnv } from '../lib/env';
 import { createTestDatabase } from '../test/postgres-admin';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
-const BASE_PORT = Number(process.env.BENCH_PORT ?? 3900);
+const BASE_PORT = Number(process.env.BENCH_PORT ?? 4400);
+const SOAK_S = Number(process.env.BENCH_SOAK_S ?? 30);
+const BIG_KEYS = Number(process.env.BENCH_BIG_KEYS ?? 1_000_000);
+const LIST_KEYS = Number(process.env.BENCH_LIST_KEYS ?? 100_000);
 const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-void formatCredentials;
 
 type Row = {
   scenario: string;
@@ -41,6 +52,7 @@ type Row = {
   p99: number;
   note?: string;
 };
+type Load = { rps: number; p50: number; p99: number };
 const rows: Row[] = [];
 const notes: string[] = [];
 const children: ChildProcess[] = [];
@@ -56,12 +68,14 @@ async function startServer(port: number, env: Record<string, string | undefined>
       NEXT_TELEMETRY_DISABLED: '1',
       AUTH_SECRET: 'bench-secret-bench-secret-bench-secret-00',
       DEMO: '0',
+      PORT: String(port),
+      HOSTNAME: '127.0.0.1',
       ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   children.push(child);
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 90_000;
   for (;;) {
     try {
       const res = await fetch(`http://127.0.0.1:${port}/crm/health`);
@@ -69,6 +83,7 @@ async function startServer(port: number, env: Record<string, string | undefined>
     } catch {
       // not up yet
     }
+    if (child.exitCode !== null) throw new Error(`server on ${port} exited (${child.exitCode})`);
     if (Date.now() > deadline) throw new Error(`server on ${port} did not start`);
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -81,39 +96,62 @@ async function stopServer(child: ChildProcess) {
   await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
 }
 
-async function load(url: string, headers: Record<string, string> = {}, seconds = SECONDS) {
+async function load(url: string, headers: Record<string, string> = {}, seconds = SECONDS): Promise<Load> {
   const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds, headers });
   if (result.non2xx > 0) throw new Error(`${url}: ${result.non2xx} non-2xx responses`);
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
 }
 
-/** Interleaved runs of the twin endpoints, so background noise hits both alike. */
-async function compare(scenario: string, dbName: string, port: number, key: string, rounds = 2) {
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function pct(values: number[], p: number) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/**
+ * The twin endpoints in alternating rounds (ping/me, then me/ping, …), so background noise hits both
+ * alike; medians of each figure, and the median of the per-round ratios.
+ */
+async function compare(scenario: string, dbName: string, port: number, key: string) {
   const base = `http://127.0.0.1:${port}`;
+  const ping = () => load(`${base}/ping`);
+  const me = () => load(`${base}/crm/me`, { 'x-api-key': key });
   await load(`${base}/ping`, {}, 2);
   await load(`${base}/crm/me`, { 'x-api-key': key }, 2);
-  const ping: { rps: number; p50: number; p99: number }[] = [];
-  const me: { rps: number; p50: number; p99: number }[] = [];
-  for (let i = 0; i < rounds; i++) {
-    ping.push(await load(`${base}/ping`, {}, SECONDS / rounds));
-    me.push(await load(`${base}/crm/me`, { 'x-api-key': key }, SECONDS / rounds));
+  const p: Load[] = [];
+  const m: Load[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    if (i % 2 === 0) {
+      p.push(await ping());
+      m.push(await me());
+    } else {
+      m.push(await me());
+      p.push(await ping());
+    }
   }
-  const avg = (xs: { rps: number; p50: number; p99: number }[]) => ({
-    rps: xs.reduce((a, x) => a + x.rps, 0) / xs.length,
-    p50: xs.reduce((a, x) => a + x.p50, 0) / xs.length,
-    p99: xs.reduce((a, x) => a + x.p99, 0) / xs.length,
+  const med = (xs: Load[]): Load => ({
+    rps: median(xs.map((x) => x.rps)),
+    p50: median(xs.map((x) => x.p50)),
+    p99: median(xs.map((x) => x.p99)),
   });
-  const p = avg(ping);
-  const m = avg(me);
-  rows.push({ scenario, db: dbName, target: 'GET /ping (unprotected)', ...p });
+  const pm = med(p);
+  const mm = med(m);
+  const rpsRatio = median(m.map((x, i) => x.rps / p[i].rps));
+  const p99Ratio = median(m.map((x, i) => x.p99 / Math.max(p[i].p99, 1)));
+  rows.push({ scenario, db: dbName, target: 'GET /ping (unprotected)', ...pm });
   rows.push({
     scenario,
     db: dbName,
     target: 'GET /crm/me (key checked)',
-    ...m,
-    note: `${(m.rps / p.rps).toFixed(2)}× throughput, p99 ${(m.p99 / Math.max(p.p99, 1)).toFixed(2)}×`,
+    ...mm,
+    note: `${rpsRatio.toFixed(2)}× throughput, p99 ${p99Ratio.toFixed(2)}× (medians of ${ROUNDS} rounds)`,
   });
-  return { ping: p, me: m };
+  return { ping: pm, me: mm, rpsRatio, p99Ratio };
 }
 
 async function insertKey(
@@ -131,18 +169,34 @@ async function insertKey(
   return { id: row.id, secret };
 }
 
-/** Bulk keys in one statement per 100k: random hashes, never usable (nobody knows a preimage). */
-async function bulkKeys(db: DatabaseHandle['db'], organisationId: string, n: number, tag: string) {
+/**
+ * Bulk keys, 100k per statement: random hashes (never usable: nobody knows a preimage), spread over
+ * statuses, expiries, last use and names like a long-lived organisation's.
+ */
+async function bulkKeys(
+  db: DatabaseHandle['db'],
+  organisationId: string,
+  n: number,
+  tag: string,
+  creatorId: string | null = null,
+) {
   for (let done = 0; done < n; done += 100_000) {
     const batch = Math.min(100_000, n - done);
     await db.execute(sql`
-      insert into api_keys (organisation_id, name, key_hash, prefix, last_four, permissions)
+      insert into api_keys (organisation_id, name, description, key_hash, prefix, last_four, permissions,
+                            status, expires_at, last_used_at, created_by_user_id, created_at)
       select ${organisationId}::uuid, ${tag} || '-' || ${done} || '-' || g,
+             'Key number ' || g || case when g % 50 = 0 then ' billing' else '' end,
              encode(sha256((random()::text || clock_timestamp()::text || g)::bytea), 'hex'),
-             'sk_live_', substr(md5(g::text), 1, 4), '{customers:read}'::text[]
+             'sk_live_', lpad(to_hex(g % 65536), 4, '0'), '{customers:read}'::text[],
+             case when g % 20 = 0 then 'revoked' when g % 13 = 0 then 'disabled' else 'active' end,
+             case when g % 4 = 0 then null else now() + ((g % 400) - 30) * interval '1 day' end,
+             case when g % 3 = 0 then null else now() - (g % 90) * interval '1 day' end,
+             ${creatorId}::uuid, now() - (g % 1000) * interval '1 hour'
       from generate_series(1, ${batch}) g`);
   }
-  await db.execute(sql`analyze api_keys`);
+  // A long-lived table is vacuumed (autovacuum): counts can then read the indexes only.
+  await db.execute(sql`vacuum analyze api_keys`);
 }
 
 async function dbQueryRate(adminUrl: string, dbName: string) {
@@ -155,11 +209,6 @@ async function dbQueryRate(adminUrl: string, dbName: string) {
   } finally {
     await s.end();
   }
-}
-
-function pct(values: number[], p: number) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 async function revocationPropagation(
@@ -230,19 +279,81 @@ async function flood(port: number, adminUrl: string, dbName: string, seconds = 5
   return { sent: result.requests.average, status401: result['4xx'], idle, during };
 }
 
-async function listTiming(port: number, adminKey: string, query: string, n = 20) {
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) {
+/** p50 and p95 of sequential GET /crm/api-keys requests: the server's time plus a local round trip. */
+async function listTiming(port: number, adminKey: string, query: string, n = 15) {
+  const run = async () => {
     const started = performance.now();
     const res = await fetch(`http://127.0.0.1:${port}/crm/api-keys?${query}`, {
       headers: { 'x-api-key': adminKey },
     });
-    await res.arrayBuffer();
-    if (!res.ok) throw new Error(`list failed: ${res.status}`);
-    times.push(performance.now() - started);
-  }
-  return pct(times, 50);
+    const body = (await res.json()) as { next_cursor?: string | null };
+    if (!res.ok) throw new Error(`list ${query} failed: ${res.status} ${JSON.stringify(body)}`);
+    return { ms: performance.now() - started, next: body.next_cursor ?? null };
+  };
+  await run();
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) times.push((await run()).ms);
+  return { p50: pct(times, 50), p95: pct(times, 95) };
 }
+
+function rss(child: ChildProcess): number {
+  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
+}
+
+/** A mix of what an instance serves: key checks, list pages, unknown keys, the unprotected twin. */
+async function soak(port: number, clientKey: string, adminKey: string, seconds: number) {
+  const base = `http://127.0.0.1:${port}`;
+  const result = await autocannon({
+    url: base,
+    connections: 10,
+    duration: seconds,
+    requests: [
+      { method: 'GET', path: '/crm/me', headers: { 'x-api-key': clientKey } },
+      { method: 'GET', path: '/crm/api-keys?limit=20', headers: { 'x-api-key': adminKey } },
+      {
+        method: 'GET',
+        path: '/crm/me',
+        setupRequest: (req: Record<string, unknown>) => ({
+          ...req,
+          headers: { 'x-api-key': generateKey('integration') },
+        }),
+      },
+      { method: 'GET', path: '/ping' },
+    ] as never,
+  });
+  return result.requests.total;
+}
+
+/** The in-process list and widget figures (scripts/bench-api-key-list.ts) on one database. */
+function listBench(env: Record<string, string | undefined>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['node_modules/tsx/dist/cli.mjs', 'scripts/bench-api-key-list.ts'],
+      {
+        env: { ...process.env, NODE_OPTIONS: '--conditions=react-server', KEYS: String(LIST_KEYS), ...env },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    children.push(child);
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    child.on('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`list bench: ${code}`))));
+  });
+}
+
+const STATUS_VIEWS = [
+  'active',
+  'expiring_soon',
+  'expired',
+  'disabled',
+  'revoked',
+  'unused',
+  'current',
+  'ended',
+];
+const SORT_VIEWS = ['name', 'expires', 'last_used', 'created_by'];
 
 async function main() {
   if (!existsSync('.next/BUILD_ID')) {
@@ -258,7 +369,6 @@ async function main() {
       await s.end();
     }
   })();
-  void readEnv;
 
   // ---------- PostgreSQL ----------
   log('PostgreSQL: fresh database, seeding');
@@ -275,9 +385,15 @@ async function main() {
     .select()
     .from(organisations)
     .where(sql`slug = 'globex'`);
+  const [big] = await handle.db
+    .insert(organisations)
+    .values({ name: 'Bench bulk', slug: `bench-bulk-${Date.now()}` })
+    .returning();
   const client = await insertKey(handle.db, acme.id, ['customers:read'], 'bench client');
   const admin = await insertKey(handle.db, acme.id, ['admin'], 'bench admin');
-  await bulkKeys(handle.db, globex.id, 1000 - 10, 'small');
+  const listAdmin = await insertKey(handle.db, globex.id, ['admin'], 'bench list admin');
+  const existing = Number((await handle.db.select({ n: sql<number>`count(*)::int` }).from(apiKeys))[0].n);
+  await bulkKeys(handle.db, acme.id, 1000 - existing, 'small');
 
   const portA = BASE_PORT;
   const portB = BASE_PORT + 1;
@@ -285,11 +401,17 @@ async function main() {
   try {
     log('1. cache on, PostgreSQL');
     const a = await startServer(portA, { DATABASE_URL: created.url });
-    const pg1 = await compare('1. key check (cache on)', 'PostgreSQL', portA, client.secret);
+    await compare('1. key check (cache hit)', 'PostgreSQL', portA, client.secret);
 
-    log('2./3. cache off, 1,000 keys');
+    log('2. cache off, 1,000 keys');
     const off = await startServer(portOff, { DATABASE_URL: created.url, KEY_CACHE: 'off' });
-    const pg2 = await compare('2. cache miss (cache off), 1,000 keys', 'PostgreSQL', portOff, client.secret);
+    const small = await compare(
+      '2. cache miss (KEY_CACHE=off), 1,000 keys',
+      'PostgreSQL',
+      portOff,
+      client.secret,
+    );
+    const firstSmall = await listTiming(portA, admin.secret, 'limit=20');
 
     log('4. revocation propagation (two instances)');
     const b = await startServer(portB, { DATABASE_URL: created.url });
@@ -315,54 +437,110 @@ async function main() {
       p99: NaN,
       note: `db transactions/s: idle ${f.idle.toFixed(1)}, during flood ${f.during.toFixed(1)}`,
     });
+    await stopServer(b);
 
-    log('3. scale: 1,000,000 keys (bulk insert)');
+    log(`3. scale: ${BIG_KEYS.toLocaleString('en')} keys (bulk insert, vacuum)`);
     await stopServer(off);
-    await bulkKeys(handle.db, acme.id, 100_000, 'acme');
-    await bulkKeys(handle.db, globex.id, 1_000_000 - 100_000 - 1000, 'big');
+    const [creator] = (await handle.db.execute(
+      sql`select id from users where organisation_id = ${globex.id} order by email limit 1`,
+    )) as unknown as { id: string }[];
+    await bulkKeys(handle.db, globex.id, LIST_KEYS, 'globex', creator?.id ?? null);
+    await bulkKeys(handle.db, big.id, Math.max(0, BIG_KEYS - 1000 - LIST_KEYS - 1), 'big');
+    const total = Number((await handle.db.select({ n: sql<number>`count(*)::int` }).from(apiKeys))[0].n);
     const off2 = await startServer(portOff, { DATABASE_URL: created.url, KEY_CACHE: 'off' });
-    const pg3 = await compare(
-      '3. cache miss (cache off), 1,000,000 keys',
+    const large = await compare(
+      `3. cache miss (KEY_CACHE=off), ${total.toLocaleString('en')} keys`,
       'PostgreSQL',
       portOff,
       client.secret,
     );
+    await stopServer(off2);
+    const firstLarge = await listTiming(portA, admin.secret, 'limit=20');
     rows.push({
-      scenario: '3. scale 1k → 1M keys',
+      scenario: `3. scale 1,000 → ${total.toLocaleString('en')} keys`,
       db: 'PostgreSQL',
-      target: 'cache-miss throughput change',
+      target: 'cache-miss throughput, first page',
+      rps: NaN,
+      p50: firstLarge.p50,
+      p99: NaN,
+      note:
+        `miss ÷ /ping ${small.rpsRatio.toFixed(2)}× → ${large.rpsRatio.toFixed(2)}×; ` +
+        `first page p50 ${firstSmall.p50.toFixed(1)} → ${firstLarge.p50.toFixed(1)} ms`,
+    });
+
+    log(`6. admin list with ${LIST_KEYS.toLocaleString('en')} keys, over HTTP`);
+    const views: [string, string][] = [
+      ['first page', 'limit=20'],
+      ['search name "-4242"', `q=${encodeURIComponent('-4242')}`],
+      ['search description "billing"', 'q=billing'],
+      ['search visible identifier "…00ff"', `q=${encodeURIComponent('…00ff')}`],
+      ...STATUS_VIEWS.map((s): [string, string] => [`filter ${s}`, `status=${s}`]),
+      ...SORT_VIEWS.flatMap((s): [string, string][] => [
+        [`sort ${s} asc`, `sort=${s}&order=asc`],
+        [`sort ${s} desc`, `sort=${s}&order=desc`],
+      ]),
+      ['page 2,000 by offset', 'page=2000'],
+    ];
+    for (const [label, query] of views) {
+      const t = await listTiming(portA, listAdmin.secret, query);
+      rows.push({
+        scenario: '6. admin list, HTTP',
+        db: 'PostgreSQL',
+        target: label,
+        rps: NaN,
+        ...t,
+        p99: t.p95,
+        note: 'p95 in the p99 column',
+      });
+    }
+    // A cursor deep in the list: walk there through the index with SQL, then ask for the page after.
+    const [deep] = (await handle.db.execute(sql`
+      select created_at::text as value, id from api_keys
+      where organisation_id = ${globex.id} and kind = 'integration'
+      order by created_at desc, id desc offset ${LIST_KEYS - 21} limit 1`)) as unknown as {
+      value: string;
+      id: string;
+    }[];
+    const cursor = Buffer.from(
+      JSON.stringify(['created', 'desc', 'all', '', Math.ceil(LIST_KEYS / 20), deep.value, deep.id]),
+    ).toString('base64url');
+    const t = await listTiming(portA, listAdmin.secret, `cursor=${cursor}`);
+    rows.push({
+      scenario: '6. admin list, HTTP',
+      db: 'PostgreSQL',
+      target: `page ${Math.ceil(LIST_KEYS / 20).toLocaleString('en')} by cursor`,
+      rps: NaN,
+      ...t,
+      p99: t.p95,
+      note: 'p95 in the p99 column',
+    });
+
+    log(`7. RSS before/after ${SOAK_S} s of mixed load`);
+    await soak(portA, client.secret, admin.secret, Math.min(5, SOAK_S));
+    const before = rss(a);
+    const served = await soak(portA, client.secret, admin.secret, SOAK_S);
+    await new Promise((r) => setTimeout(r, 6000)); // a usage flush
+    const after = rss(a);
+    rows.push({
+      scenario: '7. memory, mixed load',
+      db: 'PostgreSQL',
+      target: `RSS after warm-up → after ${SOAK_S} s`,
       rps: NaN,
       p50: NaN,
       p99: NaN,
-      note: `${(((pg3.me.rps - pg2.me.rps) / pg2.me.rps) * 100).toFixed(1)}%`,
+      note: `${before.toFixed(0)} MB → ${after.toFixed(0)} MB (${served.toLocaleString('en')} requests)`,
     });
-    await stopServer(off2);
-
-    log('6. admin list with 100,000 keys');
-    const first = await listTiming(portA, admin.secret, 'limit=20');
-    const search = await listTiming(portA, admin.secret, 'limit=20&q=acme-5000');
-    rows.push({
-      scenario: '6. admin list, 100k keys',
-      db: 'PostgreSQL',
-      target: 'first page',
-      rps: NaN,
-      p50: first,
-      p99: NaN,
-    });
-    rows.push({
-      scenario: '6. admin list, 100k keys',
-      db: 'PostgreSQL',
-      target: 'search',
-      rps: NaN,
-      p50: search,
-      p99: NaN,
-    });
-    void pg1;
-    await Promise.all([stopServer(a), stopServer(b)]);
+    await stopServer(a);
   } finally {
     await handle.close();
     await created.drop();
   }
+
+  log('8. list queries and widgets in-process, PostgreSQL');
+  notes.push(
+    `\n8. list queries and summary widgets in-process (${LIST_KEYS.toLocaleString('en')} keys), PostgreSQL:`,
+  );
+  notes.push(await listBench({ DATABASE_URL: BASE_URL }));
 
   // ---------- PGlite ----------
   log('PGlite: fresh data folder');
@@ -378,25 +556,35 @@ async function main() {
     const liteKey = await insertKey(lite.db, org.id, ['customers:read'], 'bench client');
     await lite.close();
     const on = await startServer(portA, { DATABASE_URL: '', DATA_DIR: dir });
-    await compare('1. key check (cache on)', 'PGlite', portA, liteKey.secret);
+    await compare('1. key check (cache hit)', 'PGlite', portA, liteKey.secret);
     await stopServer(on);
     const offLite = await startServer(portA, { DATABASE_URL: '', DATA_DIR: dir, KEY_CACHE: 'off' });
-    await compare('2. cache miss (cache off)', 'PGlite', portA, liteKey.secret);
+    await compare('2. cache miss (KEY_CACHE=off)', 'PGlite', portA, liteKey.secret);
     await stopServer(offLite);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  log('8. list queries and widgets in-process, PGlite');
+  notes.push(
+    `\n8. list queries and summary widgets in-process (${LIST_KEYS.toLocaleString('en')} keys), PGlite:`,
+  );
+  notes.push(await listBench({ DATABASE_URL: '' }));
 }
 
 function report(nextVersion: string, pgVersion: string) {
   const cpus = os.cpus();
   console.log(
-    `\nMachine: ${cpus.length} cores (${cpus[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+    `\n${new Date().toISOString()} — ${cpus.length} cores (${cpus[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
   );
   console.log(
     `Node ${process.version}, Next ${nextVersion}, PostgreSQL ${pgVersion}, PGlite ${JSON.parse(readFileSync('node_modules/@electric-sql/pglite/package.json', 'utf8')).version}`,
   );
-  console.log(`autocannon: ${CONNECTIONS} connections, ${SECONDS} s per measurement, same machine\n`);
+  console.log(
+    `autocannon: ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${SECONDS} s per twin, medians, same machine\n`,
+  );
   const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(n >= 100 ? 0 : 1) : '–');
   const header = ['scenario', 'db', 'target', 'req/s', 'p50 ms', 'p99 ms', 'note'];
   const table = rows.map((r) => [

@@ -8,11 +8,16 @@ import './swagger-docs.css';
 const SwaggerUI = dynamic(() => import('swagger-ui-react'), {
   ssr: false,
   loading: () => (
-    <p role="status" className="px-6 py-16 text-center text-sm text-slate-500">
+    <p role="status" className="px-6 py-16 text-center text-sm text-slate-600">
       Loading the API reference…
     </p>
   ),
 });
+
+/** Swagger UI's server picker has no label: give it one (axe "select-name"). */
+function nameUnnamedControls() {
+  document.querySelector('.swagger-docs select#servers')?.setAttribute('aria-label', 'Server');
+}
 
 const ALL_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
@@ -24,11 +29,14 @@ const ALL_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch',
 export function SwaggerDocs({ interactive }: { interactive: boolean }) {
   return (
     <div
-      className={`swagger-docs overflow-hidden rounded-xl border border-slate-200 bg-white ${interactive ? '' : 'swagger-docs--read-only'}`}
+      className={`swagger-docs overflow-hidden rounded-xl border border-slate-200 bg-surface ${interactive ? '' : 'swagger-docs--read-only'}`}
     >
       <SwaggerUI
         url="/crm/openapi.json"
-        deepLinking
+        // Deep links are anchors inside each operation's toggle button: nested controls that screen
+        // readers cannot reach. The page has no use for them.
+        deepLinking={false}
+        onComplete={nameUnnamedControls}
         docExpansion="list"
         defaultModelsExpandDepth={-1}
         displayRequestDuration

@@ -3,7 +3,7 @@ const TONES = {
   orange: 'bg-amber-50 text-amber-800 ring-amber-600/30',
   red: 'bg-rose-50 text-rose-700 ring-rose-600/20',
   grey: 'bg-slate-100 text-slate-600 ring-slate-500/20',
-  dark: 'bg-slate-800 text-white ring-slate-800',
+  dark: 'bg-slate-800 text-slate-50 ring-slate-800',
   indigo: 'bg-indigo-50 text-indigo-700 ring-indigo-600/20',
 } as const;
 

@@ -2,7 +2,7 @@
 export function FieldError({ id, errors }: { id: string; errors?: string[] }) {
   if (!errors?.length) return null;
   return (
-    <div id={id} className="mt-1 text-sm text-rose-600" aria-live="polite">
+    <div id={id} className="mt-1 text-sm text-rose-700" aria-live="polite">
       {errors.map((e) => (
         <p key={e}>{e}</p>
       ))}

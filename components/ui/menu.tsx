@@ -7,12 +7,24 @@ import { useEffect, useId, useRef, useState } from 'react';
  * scrolling table card does not clip it, and follows the button when something scrolls; it closes
  * on Escape, outside clicks and choice.
  */
+export type MenuItem = {
+  label: string;
+  onSelect: () => void;
+  danger?: boolean;
+  disabled?: boolean;
+  /** Draw a line above this item: destructive actions sit apart. */
+  separated?: boolean;
+};
+
 export function Menu({
   label,
   items,
+  buttonClassName,
 }: {
   label: string;
-  items: { label: string; onSelect: () => void; danger?: boolean; disabled?: boolean }[];
+  items: MenuItem[];
+  /** Styles of the menu button; the default is a small secondary button. */
+  buttonClassName?: string;
 }) {
   const [open, setOpen] = useState<{ top: number; right: number } | null>(null);
   const button = useRef<HTMLButtonElement>(null);
@@ -76,7 +88,10 @@ export function Menu({
           const rect = button.current!.getBoundingClientRect();
           setOpen({ top: rect.bottom + 4, right: window.innerWidth - rect.right });
         }}
-        className="inline-flex items-center gap-1 rounded-md border border-slate-300 bg-white px-2.5 py-1 text-xs font-semibold text-slate-700 shadow-sm hover:bg-slate-50"
+        className={
+          buttonClassName ??
+          'inline-flex items-center gap-1 rounded-md border border-slate-300 bg-surface px-2.5 py-1 text-xs font-semibold text-slate-700 shadow-sm hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-indigo-600'
+        }
       >
         {label} <span aria-hidden="true">▾</span>
       </button>
@@ -87,7 +102,7 @@ export function Menu({
           role="menu"
           aria-label={label}
           style={{ position: 'fixed', top: open.top, right: open.right }}
-          className="z-40 min-w-40 rounded-md border border-slate-200 bg-white py-1 text-sm shadow-lg"
+          className="z-40 min-w-40 rounded-md border border-slate-200 bg-surface py-1 text-sm shadow-lg"
         >
           {items.map((item) => (
             <button
@@ -97,9 +112,12 @@ export function Menu({
               disabled={item.disabled}
               onClick={() => {
                 setOpen(null);
+                // Focus goes back to the menu button first, so a dialog the choice opens returns
+                // focus there when it closes.
+                button.current?.focus({ preventScroll: true });
                 item.onSelect();
               }}
-              className={`block w-full px-3 py-1.5 text-left hover:bg-slate-100 focus:bg-slate-100 focus:outline-none disabled:opacity-50 ${item.danger ? 'text-rose-700' : 'text-slate-700'}`}
+              className={`block w-full px-3 py-1.5 text-left hover:bg-slate-100 focus:bg-slate-100 focus:outline-none disabled:opacity-50 ${item.danger ? 'text-rose-700' : 'text-slate-700'} ${item.separated ? 'mt-1 border-t border-slate-200 pt-2' : ''}`}
             >
               {item.label}
             </button>

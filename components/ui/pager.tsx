@@ -7,6 +7,7 @@ export function Pager({
   total,
   href,
   label,
+  className = '',
 }: {
   page: number;
   pages: number;
@@ -14,14 +15,18 @@ export function Pager({
   href: (page: number) => string;
   /** Names the navigation landmark, e.g. "Access log pages". */
   label: string;
+  className?: string;
 }) {
   if (pages <= 1) return null;
   const link =
-    'rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50';
-  const disabled = 'rounded-md border border-slate-200 px-3 py-1.5 text-sm text-slate-400';
+    'rounded-md border border-slate-300 bg-surface px-3 py-1.5 text-sm font-medium hover:bg-slate-50';
+  const disabled = 'rounded-md border border-slate-200 px-3 py-1.5 text-sm text-slate-600';
   return (
-    <nav aria-label={label} className="flex items-center justify-between gap-3 pt-3 text-sm">
-      <span className="text-slate-500">
+    <nav
+      aria-label={label}
+      className={`flex flex-wrap items-center justify-between gap-3 pt-3 text-sm ${className}`}
+    >
+      <span className="text-slate-600">
         Page {page} of {pages} · {total.toLocaleString('en')} in all
       </span>
       <span className="flex gap-2">

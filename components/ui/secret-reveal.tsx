@@ -2,10 +2,14 @@
 
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
+import { useCloseGuard } from '@/components/ui/dialog';
+
+export const SECRET_CLOSE_QUESTION = 'Have you copied the key? It will not be shown again.';
 
 /**
  * The one place a full key is ever shown: right after create or regenerate. It lives only in this
  * component's props (the action's state); closing the dialog unmounts it and the secret is gone.
+ * Until Copy is pressed, Escape or × ask first: one keystroke must not lose the key.
  */
 export function SecretReveal({
   secret,
@@ -18,6 +22,7 @@ export function SecretReveal({
 }) {
   const [copied, setCopied] = useState<'key' | 'curl' | null>(null);
   const [copyFailed, setCopyFailed] = useState(false);
+  useCloseGuard(copied ? null : SECRET_CLOSE_QUESTION);
   const origin = typeof window === 'undefined' ? '' : window.location.origin;
   const curl = `curl -H "X-API-KEY: ${secret}" ${origin}/crm/me`;
 
@@ -50,14 +55,14 @@ export function SecretReveal({
             value={secret}
             onFocus={(e) => e.currentTarget.select()}
             data-testid="new-secret"
-            className="block w-full rounded-md border border-slate-300 bg-slate-50 px-3 py-2 font-mono text-sm"
+            className="block w-full min-w-0 rounded-md border border-slate-300 bg-slate-50 px-3 py-2 font-mono text-sm"
           />
           <Button onClick={() => copy(secret, 'key')}>{copied === 'key' ? 'Copied' : 'Copy'}</Button>
         </div>
         {copyFailed && (
-          <p className="mt-1 text-sm text-rose-600">Copy failed: select the key and copy it by hand.</p>
+          <p className="mt-1 text-sm text-rose-700">Copy failed: select the key and copy it by hand.</p>
         )}
-        <p className="mt-1 text-xs text-slate-500">
+        <p className="mt-1 text-xs text-slate-600">
           After you close this dialog the key is shown only as <span className="font-mono">{visibleId}</span>.
         </p>
       </div>
@@ -70,7 +75,7 @@ export function SecretReveal({
         </div>
         <pre
           data-testid="curl-example"
-          className="mt-1 overflow-x-auto rounded-md bg-slate-900 px-3 py-2 font-mono text-xs text-slate-100"
+          className="mt-1 overflow-x-auto rounded-md bg-slate-900 px-3 py-2 font-mono text-xs whitespace-pre-wrap break-all text-slate-100"
         >
           {curl}
         </pre>

@@ -21,7 +21,7 @@ export function Switch({
     >
       <span
         aria-hidden="true"
-        className={`inline-block h-5 w-5 rounded-full bg-white shadow transition-transform ${checked ? 'translate-x-5' : 'translate-x-0.5'}`}
+        className={`inline-block h-5 w-5 rounded-full bg-surface shadow transition-transform ${checked ? 'translate-x-5' : 'translate-x-0.5'}`}
       />
     </button>
   );

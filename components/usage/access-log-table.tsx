@@ -1,4 +1,6 @@
 import { Pager } from '@/components/ui/pager';
+import { Cell, EmptyState, Row, TableShell } from '@/components/ui/table-shell';
+import { displayIp, summariseUserAgent } from '@/lib/audit-text';
 import { ExactTime, RelativeTime } from '@/components/ui/time';
 import { ACCESS_LOG_KEEP_PER_KEY, ACCESS_LOG_MAX_AGE_DAYS, getKeyAccessLog } from '@/lib/services/usage';
 import type { Actor } from '@/lib/actor';
@@ -26,66 +28,55 @@ export async function AccessLogTable({
   const now = new Date();
   return (
     <div>
-      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
-        <table className="min-w-full divide-y divide-slate-200 text-sm" aria-label="Recent requests">
-          <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
-            <tr>
-              <th scope="col" className="px-4 py-3">
-                Time (UTC)
-              </th>
-              <th scope="col" className="px-4 py-3">
-                Request
-              </th>
-              <th scope="col" className="px-4 py-3">
-                Status
-              </th>
-              <th scope="col" className="px-4 py-3">
-                Client IP
-              </th>
-              <th scope="col" className="px-4 py-3">
-                User agent
-              </th>
-              <th scope="col" className="px-4 py-3 text-right">
-                Latency
-              </th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {log.entries.map((e) => (
-              <tr key={e.id}>
-                <td className="px-4 py-2 whitespace-nowrap">
-                  <ExactTime value={e.at} />
-                  <span className="block text-xs text-slate-500">
-                    <RelativeTime value={e.at} now={now} />
-                  </span>
-                </td>
-                <td className="px-4 py-2 font-mono text-xs">
-                  <span className="font-semibold">{e.method}</span> {e.path}
-                </td>
-                <td className="px-4 py-2">
-                  <span
-                    className={`inline-flex rounded-md px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${statusClass(e.status)}`}
-                  >
-                    {e.status}
-                  </span>
-                </td>
-                <td className="px-4 py-2 font-mono text-xs">{e.ip ?? '—'}</td>
-                <td className="max-w-xs truncate px-4 py-2 text-xs text-slate-600" title={e.userAgent ?? ''}>
-                  {e.userAgent ?? '—'}
-                </td>
-                <td className="px-4 py-2 text-right tabular-nums">{e.latencyMs} ms</td>
-              </tr>
-            ))}
-            {log.total === 0 && (
-              <tr>
-                <td colSpan={6} className="px-4 py-10 text-center text-slate-500">
-                  No requests yet. Requests made with this key show up here within a few seconds.
-                </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      </div>
+      <TableShell
+        caption="Recent requests"
+        columns={[
+          { id: 'time', header: 'Time' },
+          { id: 'status', header: 'Status' },
+          { id: 'request', header: 'Request' },
+          { id: 'ip', header: 'Client IP' },
+          { id: 'agent', header: 'Client' },
+          { id: 'latency', header: 'Latency', className: 'text-right' },
+        ]}
+        empty={
+          log.total === 0 && (
+            <EmptyState
+              title="No requests yet."
+              hint="Requests made with this key show up here within a few seconds."
+            />
+          )
+        }
+      >
+        {log.entries.map((e) => (
+          <Row key={e.id}>
+            <Cell wide className="whitespace-nowrap">
+              <ExactTime value={e.at} seconds />
+              <span className="block text-xs text-slate-600">
+                <RelativeTime value={e.at} now={now} />
+              </span>
+            </Cell>
+            <Cell end>
+              <span
+                className={`inline-flex rounded-md px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${statusClass(e.status)}`}
+              >
+                {e.status}
+              </span>
+            </Cell>
+            <Cell label="Request" className="font-mono text-xs break-all">
+              <span className="font-semibold">{e.method}</span> {e.path}
+            </Cell>
+            <Cell label="Client IP" className="font-mono text-xs">
+              {displayIp(e.ip) ?? '—'}
+            </Cell>
+            <Cell label="Client" className="text-xs text-slate-700" title={e.userAgent ?? ''}>
+              {summariseUserAgent(e.userAgent) ?? '—'}
+            </Cell>
+            <Cell label="Latency" className="tabular-nums sm:text-right">
+              {e.latencyMs} ms
+            </Cell>
+          </Row>
+        ))}
+      </TableShell>
       <Pager
         page={log.page}
         pages={log.pages}
@@ -93,7 +84,7 @@ export async function AccessLogTable({
         href={hrefForPage}
         label="Access log pages"
       />
-      <p className="mt-2 text-xs text-slate-500">
+      <p className="mt-2 text-xs text-slate-600">
         The newest {ACCESS_LOG_KEEP_PER_KEY.toLocaleString('en')} requests of the last{' '}
         {ACCESS_LOG_MAX_AGE_DAYS} days are kept.
       </p>

@@ -1,22 +1,17 @@
-import { formatUtc } from '@/lib/format';
+import { formatDate, formatDateTime, formatTimeOfDay } from '@/lib/format';
 import type { UsageChartPoint } from './usage-chart';
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** Usage buckets as chart points, labelled in UTC (hours as "14:00", days as "Nov 25"). */
+/** Usage buckets as chart points, labelled in UTC (hours as "14:00", days as "25 Nov"), in the one date format. */
 export function toChartPoints(
   series: { start: Date; success: number; denied: number; rateLimited: number }[],
   bucket: 'hour' | 'day',
 ): UsageChartPoint[] {
   return series.map((p) => ({
-    label:
-      bucket === 'hour'
-        ? `${String(p.start.getUTCHours()).padStart(2, '0')}:00`
-        : `${MONTHS[p.start.getUTCMonth()]} ${p.start.getUTCDate()}`,
+    label: bucket === 'hour' ? formatTimeOfDay(p.start) : formatDate(p.start).replace(/ \d{4}$/, ''),
     title:
       bucket === 'hour'
-        ? `${formatUtc(p.start).slice(0, 16)}–${String((p.start.getUTCHours() + 1) % 24).padStart(2, '0')}:00 UTC`
-        : `${formatUtc(p.start).slice(0, 10)} (UTC)`,
+        ? `${formatDateTime(p.start).replace(' UTC', '')}–${formatTimeOfDay(new Date(p.start.getTime() + 3600_000))} UTC`
+        : `${formatDate(p.start)} (UTC)`,
     success: p.success,
     denied: p.denied,
     rateLimited: p.rateLimited,

@@ -65,7 +65,7 @@ export function UsageChart({
         ))}
       </BarChart>
       {empty && (
-        <figcaption className="pointer-events-none absolute inset-0 flex items-center justify-center pb-8 text-sm text-slate-500">
+        <figcaption className="pointer-events-none absolute inset-0 flex items-center justify-center pb-8 text-sm text-slate-600">
           No requests in this period.
         </figcaption>
       )}

@@ -1,7 +1,7 @@
 import { formatCount } from '@/lib/format';
 import type { Actor } from '@/lib/actor';
 import { getKeyUsage, type UsageTotals } from '@/lib/services/usage';
-import { RelativeTime } from '@/components/ui/time';
+import { ExactTime, RelativeTime } from '@/components/ui/time';
 import { toChartPoints } from './chart-points';
 import { UsageChart } from './usage-chart';
 
@@ -23,26 +23,26 @@ export async function UsagePanel({ actor, keyId }: { actor: Actor; keyId: string
         <Figure label="Last 24 hours" window="24h" totals={day.totals} />
         <Figure label="Last 7 days" window="7d" totals={week.totals} />
         <Figure label="Last 30 days" window="30d" totals={month.totals} />
-        <div className="rounded-xl border border-slate-200 bg-white p-4">
-          <dt className="text-sm text-slate-500">Last used</dt>
+        <div className="rounded-xl border border-slate-200 bg-surface p-4">
+          <dt className="text-sm text-slate-600">Last used</dt>
           <dd className="mt-1 text-lg font-semibold" data-testid="usage-last-used">
             <RelativeTime value={day.lastUsedAt} now={now} />
           </dd>
           {day.lastUsedAt && (
-            <dd className="mt-1 text-xs text-slate-500">
-              {day.lastUsedAt.toISOString().slice(0, 19).replace('T', ' ')} UTC
+            <dd className="mt-1 text-xs text-slate-600">
+              <ExactTime value={day.lastUsedAt} seconds />
             </dd>
           )}
         </div>
       </dl>
       <div className="grid gap-6 lg:grid-cols-2">
-        <section className="rounded-xl border border-slate-200 bg-white p-4" aria-labelledby="usage-hourly">
+        <section className="rounded-xl border border-slate-200 bg-surface p-4" aria-labelledby="usage-hourly">
           <h3 id="usage-hourly" className="mb-3 text-sm font-semibold text-slate-700">
             Requests per hour, last 24 hours (UTC)
           </h3>
           <UsageChart label="Requests per hour, last 24 hours" data={toChartPoints(day.series, 'hour')} />
         </section>
-        <section className="rounded-xl border border-slate-200 bg-white p-4" aria-labelledby="usage-daily">
+        <section className="rounded-xl border border-slate-200 bg-surface p-4" aria-labelledby="usage-daily">
           <h3 id="usage-daily" className="mb-3 text-sm font-semibold text-slate-700">
             Requests per day, last 30 days (UTC)
           </h3>
@@ -55,11 +55,11 @@ export async function UsagePanel({ actor, keyId }: { actor: Actor; keyId: string
 
 function Figure({ label, window, totals }: { label: string; window: string; totals: UsageTotals }) {
   return (
-    <div className="rounded-xl border border-slate-200 bg-white p-4" data-testid={`usage-${window}`}>
-      <dt className="text-sm text-slate-500">{label}</dt>
+    <div className="rounded-xl border border-slate-200 bg-surface p-4" data-testid={`usage-${window}`}>
+      <dt className="text-sm text-slate-600">{label}</dt>
       <dd className="mt-1 text-2xl font-semibold tabular-nums" data-testid={`usage-${window}-total`}>
         {formatCount(totals.total)}
-        <span className="ml-1 text-sm font-normal text-slate-500">requests</span>
+        <span className="ml-1 text-sm font-normal text-slate-600">requests</span>
       </dd>
       <dd className="mt-1 flex flex-wrap gap-x-3 text-xs text-slate-600 tabular-nums">
         <span>

@@ -3,8 +3,9 @@
 import { useActionState, useEffect, useRef } from 'react';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
-import { formatDateTime } from '@/components/ui/format';
+import { formatDateTime } from '@/lib/format';
 import { useToast } from '@/components/ui/toast';
+import { callAction } from '@/lib/client/call-action';
 import { setWebhookStatusAction, type WebhookActionState } from './actions';
 import type { WebhookRow } from './rows';
 
@@ -28,9 +29,11 @@ function statusBadge(row: WebhookRow): { tone: BadgeTone; label: string; title?:
 }
 
 function ToggleButton({ row }: { row: WebhookRow }) {
-  const [state, action, pending] = useActionState<WebhookActionState, FormData>(setWebhookStatusAction, {
-    status: 'idle',
-  });
+  // A lost connection becomes an error toast, never a crashed page.
+  const [state, action, pending] = useActionState<WebhookActionState, FormData>(
+    (prev, formData) => callAction(() => setWebhookStatusAction(prev, formData)),
+    { status: 'idle' },
+  );
   const toast = useToast();
   const shown = useRef<WebhookActionState | null>(null);
   useEffect(() => {
@@ -56,7 +59,7 @@ function ToggleButton({ row }: { row: WebhookRow }) {
 }
 
 function LastDeliveries({ row }: { row: WebhookRow }) {
-  if (row.lastDeliveries.length === 0) return <span className="text-slate-400">None yet</span>;
+  if (row.lastDeliveries.length === 0) return <span className="text-slate-600">None yet</span>;
   return (
     <ul className="space-y-0.5" aria-label="Last deliveries">
       {row.lastDeliveries.map((d) => {
@@ -70,10 +73,10 @@ function LastDeliveries({ row }: { row: WebhookRow }) {
             <span className={`font-mono ${ok ? 'text-emerald-700' : 'text-rose-700'}`}>
               {d.statusCode ?? 'failed'}
             </span>
-            <span className="text-slate-500">{formatDateTime(d.attemptedAt)}</span>
-            {d.attempt > 1 && <span className="text-slate-400">attempt {d.attempt}</span>}
+            <span className="text-slate-600">{formatDateTime(d.attemptedAt)}</span>
+            {d.attempt > 1 && <span className="text-slate-600">attempt {d.attempt}</span>}
             {!ok && d.error && (
-              <span className="max-w-48 truncate text-slate-500" title={d.error}>
+              <span className="max-w-48 truncate text-slate-600" title={d.error}>
                 {d.error}
               </span>
             )}
@@ -88,15 +91,15 @@ function LastDeliveries({ row }: { row: WebhookRow }) {
 export function WebhookTable({ rows, empty }: { rows: WebhookRow[]; empty: React.ReactNode }) {
   if (rows.length === 0) {
     return (
-      <div className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-10 text-center text-sm text-slate-500">
+      <div className="rounded-xl border border-dashed border-slate-300 bg-surface px-6 py-10 text-center text-sm text-slate-600">
         {empty}
       </div>
     );
   }
   return (
-    <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+    <div className="relative overflow-x-auto rounded-xl border border-slate-200 bg-surface">
       <table className="min-w-full divide-y divide-slate-200 text-sm" aria-label="Webhooks">
-        <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
+        <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
           <tr>
             <th scope="col" className="px-4 py-3">
               Event
@@ -127,14 +130,14 @@ export function WebhookTable({ rows, empty }: { rows: WebhookRow[]; empty: React
                   <span className="block truncate font-mono text-xs text-slate-700" title={row.url}>
                     {row.url}
                   </span>
-                  <span className="text-xs text-slate-400">Since {formatDateTime(row.createdAt)}</span>
+                  <span className="text-xs text-slate-600">Since {formatDateTime(row.createdAt)}</span>
                 </td>
                 <td className="px-4 py-3">
                   <Badge tone={badge.tone} title={badge.title}>
                     {badge.label}
                   </Badge>
                   {row.status === 'active' && row.consecutiveFailures > 0 && (
-                    <p className="mt-1 text-xs text-rose-600">
+                    <p className="mt-1 text-xs text-rose-700">
                       {row.consecutiveFailures} failed attempt{row.consecutiveFailures > 1 ? 's' : ''} in a
                       row
                     </p>

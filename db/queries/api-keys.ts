@@ -85,15 +85,62 @@ function escapeLike(q: string): string {
 
 const creators = alias(users, 'creators');
 
-/** One page of an organisation scope's integration keys, filtered, searched and sorted in SQL. */
+/** Where the next page starts: the sort value (as PostgreSQL's text) and id of the last row shown. */
+export type ListPosition = { value: string | null; id: string };
+
+/** The sort expression of a list order, and the SQL type its cursor value is read back as. */
+function sortExpression(sort: ListApiKeysInput['sort']): { expr: SQL; type: SQL; nullable: boolean } {
+  switch (sort) {
+    case 'name':
+      return { expr: sql`lower(${apiKeys.name})`, type: sql`text`, nullable: false };
+    case 'expires':
+      return { expr: sql`${apiKeys.expiresAt}`, type: sql`timestamptz`, nullable: true };
+    case 'last_used':
+      return { expr: sql`${apiKeys.lastUsedAt}`, type: sql`timestamptz`, nullable: true };
+    case 'created_by':
+      return { expr: sql`lower(${creators.name})`, type: sql`text`, nullable: true };
+    default:
+      return { expr: sql`${apiKeys.createdAt}`, type: sql`timestamptz`, nullable: false };
+  }
+}
+
+/**
+ * Keyset paging: the rows after `after` in the list's order (nulls sort as the smallest value: first
+ * ascending, last descending). Row comparisons on (value, id) match the sort indexes, so any page
+ * costs what the first one does.
+ */
+function afterCondition(
+  { expr, type }: { expr: SQL; type: SQL },
+  order: 'asc' | 'desc',
+  after: ListPosition,
+): SQL {
+  const id = sql`${after.id}::uuid`;
+  if (after.value === null) {
+    return order === 'asc'
+      ? sql`((${expr} is null and ${apiKeys.id} > ${id}) or ${expr} is not null)`
+      : sql`(${expr} is null and ${apiKeys.id} < ${id})`;
+  }
+  const value = sql`${after.value}::${type}`;
+  return order === 'asc'
+    ? sql`(${expr}, ${apiKeys.id}) > (${value}, ${id})`
+    : sql`((${expr}, ${apiKeys.id}) < (${value}, ${id}) or ${expr} is null)`;
+}
+
+/**
+ * One page of an organisation scope's integration keys, filtered, searched and sorted in SQL: by
+ * offset (`page`, the admin pages) or after a position (`after`, the HTTP list's cursor). Returns one
+ * row more than asked when there is a next page, and each row's sort value for the next cursor.
+ */
 export async function listApiKeys({
   scope,
   filter,
+  after,
   now = new Date(),
   db = defaultDb,
 }: {
   scope: KeyScope;
-  filter: ListApiKeysInput;
+  filter: Omit<ListApiKeysInput, 'cursor'>;
+  after?: ListPosition | null;
   now?: Date;
   db?: Executor;
 }) {
@@ -102,6 +149,7 @@ export async function listApiKeys({
     eq(apiKeys.kind, 'integration'),
     scopeCondition(scope),
     statusCondition(filter.status, now),
+    // Each alternative matches a trigram GIN index (drizzle/0010_api_key_search.sql): a BitmapOr.
     filter.q
       ? or(
           sql`${apiKeys.name} ilike ${pattern}`,
@@ -111,39 +159,37 @@ export async function listApiKeys({
         )
       : undefined,
   );
+  const sort = sortExpression(filter.sort);
   const dir = filter.order === 'asc' ? asc : desc;
-  const nulls = filter.order === 'asc' ? sql`nulls first` : sql`nulls last`;
-  const orderBy: SQL[] = (() => {
-    switch (filter.sort) {
-      case 'name':
-        return [dir(sql`lower(${apiKeys.name})`)];
-      case 'expires':
-        return [sql`${apiKeys.expiresAt} ${sql.raw(filter.order)} ${nulls}`];
-      case 'last_used':
-        return [sql`${apiKeys.lastUsedAt} ${sql.raw(filter.order)} ${nulls}`];
-      case 'created_by':
-        return [sql`lower(${creators.name}) ${sql.raw(filter.order)} ${nulls}`];
-      default:
-        return [dir(apiKeys.createdAt)];
-    }
-  })();
+  // A "nulls" clause on a column that is never null would stop PostgreSQL using its index (it does
+  // not reason that the clause is moot), so it is only written where nulls exist.
+  const nulls = !sort.nullable ? sql`` : filter.order === 'asc' ? sql`nulls first` : sql`nulls last`;
+  const orderBy = [sql`${sort.expr} ${sql.raw(filter.order)} ${nulls}`, dir(apiKeys.id)];
 
+  // The count needs no join (a left join to the creators never changes it): index-only where it can.
   const [rows, [{ count }]] = await Promise.all([
     db
-      .select({ key: apiKeys, creator: { id: creators.id, name: creators.name, email: creators.email } })
+      .select({
+        key: apiKeys,
+        creator: { id: creators.id, name: creators.name, email: creators.email },
+        sortValue: sql<string | null>`(${sort.expr})::text`,
+      })
       .from(apiKeys)
       .leftJoin(creators, eq(creators.id, apiKeys.createdByUserId))
-      .where(where)
-      .orderBy(...orderBy, dir(apiKeys.id))
-      .limit(filter.limit)
-      .offset((filter.page - 1) * filter.limit),
+      .where(after ? and(where, afterCondition(sort, filter.order, after)) : where)
+      .orderBy(...orderBy)
+      .limit(filter.limit + 1)
+      .offset(after ? 0 : (filter.page - 1) * filter.limit),
     db
       .select({ count: sql<number>`count(*)::int` })
       .from(apiKeys)
-      .leftJoin(creators, eq(creators.id, apiKeys.createdByUserId))
       .where(where),
   ]);
-  return { rows, total: Number(count) };
+  const more = rows.length > filter.limit;
+  if (more) rows.pop();
+  const last = rows[rows.length - 1];
+  const next: ListPosition | null = more && last ? { value: last.sortValue, id: last.key.id } : null;
+  return { rows, total: Number(count), next };
 }
 
 /** Counts for the summary widgets, in one pass. */

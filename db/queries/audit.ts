@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { db as defaultDb, type Executor } from '@/db';
-import { auditEvents, organisations } from '@/db/schema';
+import { auditEvents, organisations, users } from '@/db/schema';
 import type { AuditFilter } from '@/lib/validation/audit';
 import type { OrganisationScope } from './api-keys';
 import { isUuid } from '@/lib/ids';
@@ -38,7 +38,12 @@ function conditions(scope: OrganisationScope, filter: AuditFilter, beforeId?: nu
 const columns = {
   event: auditEvents,
   organisationName: organisations.name,
+  /** The acting user's name today (the event keeps the e-mail they had then). */
+  actorName: users.name,
 };
+
+/** The user behind a user event, for their name (actor_id is text: it also holds key ids). */
+const actorUser = and(eq(auditEvents.actorType, 'user'), sql`${auditEvents.actorId} = ${users.id}::text`);
 
 /** One page of audit events, newest first (ids grow with time). */
 export async function listAuditEvents({
@@ -60,6 +65,7 @@ export async function listAuditEvents({
       .select(columns)
       .from(auditEvents)
       .leftJoin(organisations, eq(organisations.id, auditEvents.organisationId))
+      .leftJoin(users, actorUser)
       .where(where)
       .orderBy(desc(auditEvents.id))
       .limit(limit)
@@ -90,6 +96,7 @@ export async function listAuditEventsBefore({
     .select(columns)
     .from(auditEvents)
     .leftJoin(organisations, eq(organisations.id, auditEvents.organisationId))
+    .leftJoin(users, actorUser)
     .where(conditions(scope, filter, beforeId))
     .orderBy(desc(auditEvents.id))
     .limit(limit);
@@ -123,10 +130,13 @@ export async function listAuditEventsForTarget({
   limit?: number;
   db?: Executor;
 }) {
-  return db
-    .select()
+  const rows = await db
+    .select(columns)
     .from(auditEvents)
+    .leftJoin(organisations, eq(organisations.id, auditEvents.organisationId))
+    .leftJoin(users, actorUser)
     .where(and(eq(auditEvents.targetType, targetType), eq(auditEvents.targetId, targetId)))
     .orderBy(desc(auditEvents.occurredAt), desc(auditEvents.id))
     .limit(limit);
+  return rows.map((r) => ({ ...r.event, organisationName: r.organisationName, actorName: r.actorName }));
 }

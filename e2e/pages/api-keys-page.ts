@@ -96,6 +96,14 @@ export class ApiKeysPage {
     await this.page.getByRole('menu').getByRole('menuitem', { name: action, exact: true }).click();
   }
 
+  /** On a key's detail page: the primary action's button, or an item of "More actions". */
+  async detailAction(action: 'Edit key' | 'Regenerate' | 'Disable' | 'Enable' | 'Revoke' | 'Delete') {
+    const primary = this.page.getByRole('button', { name: action, exact: true });
+    if (await primary.isVisible()) return primary.click();
+    await this.page.getByRole('button', { name: 'More actions' }).click();
+    await this.page.getByRole('menu').getByRole('menuitem', { name: action, exact: true }).click();
+  }
+
   async confirm(label: string) {
     await this.dialog.getByRole('button', { name: label }).click();
   }

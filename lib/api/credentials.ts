@@ -1,4 +1,5 @@
 import { AppError } from '@/lib/errors';
+import { peerIsTrustedProxy } from './client-address';
 
 /**
  * The key a request presents, from X-API-KEY or Authorization: Bearer. Both may be sent if they
@@ -25,9 +26,12 @@ export function presentedKey(headers: Headers): string | null {
 export function appOrigins(request: { url: string; headers: Headers }): string[] {
   const origins = new Set<string>();
   const url = new URL(request.url);
-  const host = request.headers.get('x-forwarded-host')?.split(',')[0]?.trim() || request.headers.get('host');
-  const proto =
-    request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim() || url.protocol.replace(/:$/, '');
+  // Forwarded host and protocol only from a trusted proxy (TRUSTED_PROXIES): anyone else could name any.
+  const proxied = peerIsTrustedProxy(request.headers);
+  const forwarded = (name: string) =>
+    proxied ? request.headers.get(name)?.split(',')[0]?.trim() || undefined : undefined;
+  const host = forwarded('x-forwarded-host') || request.headers.get('host');
+  const proto = forwarded('x-forwarded-proto') || url.protocol.replace(/:$/, '');
   if (host) {
     try {
       origins.add(new URL(`${proto}://${host}`).origin);

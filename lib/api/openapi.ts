@@ -96,7 +96,11 @@ const KEY_ERRORS: ErrorCode[] = [
   'key_disabled',
   'key_revoked',
   'api_access_disabled',
+  // Failed key checks from one address are throttled (lib/api/with-key.ts failedKeyCheck).
+  'too_many_failed_attempts',
   'internal_error',
+  // The database out of reach, or a request over its deadline: retry after Retry-After.
+  'service_unavailable',
 ];
 
 const SECURITY_KEY: Record<string, string[]>[] = [{ ApiKeyHeader: [] }, { BearerAuth: [] }];
@@ -137,7 +141,21 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   }) as JsonSchema;
   // The document declares the dialect once (OpenAPI 3.1 = JSON Schema 2020-12), not per schema.
   delete result.$schema;
+  dropSafeIntegerBounds(result);
   return result;
+}
+
+/**
+ * zod writes the safe-integer range (±2^53 − 1) as the bounds of every int(); Swagger UI then offers
+ * -9007199254740991 as an example ("page"). Such bounds say nothing a client needs: drop them.
+ */
+function dropSafeIntegerBounds(node: unknown): void {
+  if (!node || typeof node !== 'object') return;
+  if (Array.isArray(node)) return node.forEach(dropSafeIntegerBounds);
+  const record = node as Record<string, unknown>;
+  if (record.minimum === Number.MIN_SAFE_INTEGER) delete record.minimum;
+  if (record.maximum === Number.MAX_SAFE_INTEGER) delete record.maximum;
+  for (const value of Object.values(record)) dropSafeIntegerBounds(value);
 }
 
 const SAMPLE_UUID = '3fa85f64-5717-4562-b3fc-2c963f66afa6';
@@ -254,13 +272,19 @@ function errorCodesFor(
     KEY_ERRORS.forEach((c) => codes.add(c));
     if (needed) codes.add('permission_denied');
     if (guard.options.tenant)
-      ['tenant_required', 'bad_request', 'tenant_forbidden'].forEach((c) => codes.add(c as ErrorCode));
+      // not_found: X-Tenant-Id names no organisation.
+      ['tenant_required', 'bad_request', 'tenant_forbidden', 'not_found'].forEach((c) =>
+        codes.add(c as ErrorCode),
+      );
     if (guard.options.allowSession)
       ['unauthenticated', 'forbidden'].forEach((c) => codes.add(c as ErrorCode));
   } else {
     codes.add('internal_error');
   }
-  if (op.body) ['invalid_json', 'bad_request', 'validation_failed'].forEach((c) => codes.add(c as ErrorCode));
+  if (op.body)
+    ['invalid_json', 'bad_request', 'validation_failed', 'payload_too_large'].forEach((c) =>
+      codes.add(c as ErrorCode),
+    );
   if (op.query) codes.add('validation_failed');
   if (op.idempotent)
     ['bad_request', 'conflict', 'idempotency_conflict'].forEach((c) => codes.add(c as ErrorCode));
@@ -331,7 +355,7 @@ function buildOperation(
       description:
         'Any unique string (1–255 printable characters), e.g. a UUID. Retrying with the same key and body ' +
         'returns the first response (with `Idempotent-Replayed: true`) instead of creating twice.',
-      schema: { type: 'string', minLength: 1, maxLength: 255 },
+      schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x20-\\x7E]{1,255}$' },
     });
   }
   if (op.query) {

@@ -1,3 +1,4 @@
+import * as nodeCrypto from 'node:crypto';
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 
@@ -68,8 +69,15 @@ export function parseKey(input: unknown): ParsedKey | null {
  * brute force, and a slow one would cost tens of milliseconds on every request.
  */
 export function hashKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+  return oneShotHash
+    ? oneShotHash('sha256', key, 'hex')
+    : createHash('sha256').update(key, 'utf8').digest('hex');
 }
+
+// crypto.hash (Node ≥ 20.12): the same digest without a Hash object, ~3× faster on a key-sized
+// input — it runs on every request, cache hit or not.
+const oneShotHash = (nodeCrypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string })
+  .hash;
 
 /** Constant-time comparison of two hex digests (e.g. a cached hash against a presented key's). */
 export function hashesEqual(a: string, b: string): boolean {

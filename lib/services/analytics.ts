@@ -40,7 +40,8 @@ export async function getAnalyticsSummary(tenantId: string): Promise<AnalyticsSu
     db
       .select({
         items: count(),
-        quantity: sql<number>`coalesce(sum(${inventoryItems.quantity}), 0)::int`,
+        // bigint: the sum of many quantities overflows a 32-bit int (found by the OpenAPI fuzz tests).
+        quantity: sql<number>`coalesce(sum(${inventoryItems.quantity}), 0)::bigint`,
       })
       .from(inventoryItems)
       .where(and(eq(inventoryItems.organisationId, tenantId), gte(inventoryItems.quantity, 0))),

@@ -18,6 +18,7 @@ import { announceKeyChange } from '@/lib/key-check/invalidation';
 import type { Permission } from '@/lib/permissions';
 import { displayStatus, type ApiKeyDisplayStatus } from '@/lib/keys/lifecycle';
 import {
+  encodeListCursor,
   protectedKeyMessage,
   type CreateApiKeyInput,
   type ListApiKeysInput,
@@ -256,14 +257,26 @@ export async function listApiKeys(actor: Actor, filter: ListApiKeysInput) {
   assertCanManageKeys(actor, 'read');
   const scope = keyScope(actor);
   const now = new Date();
-  const { rows, total } = await listApiKeysQuery({ scope, filter, now });
+  const { cursor } = filter;
+  const page = cursor?.page ?? filter.page;
+  const { rows, total, next } = await listApiKeysQuery({ scope, filter, after: cursor, now });
   const tenants = await findKeyTenants({ keyIds: rows.map((r) => r.key.id) });
   return {
     keys: rows.map((r) => toView(r.key, r.creator, tenants.get(r.key.id) ?? [], now)),
     total,
-    page: filter.page,
+    page,
     limit: filter.limit,
     pages: Math.max(1, Math.ceil(total / filter.limit)),
+    nextCursor: next
+      ? encodeListCursor({
+          sort: filter.sort,
+          order: filter.order,
+          status: filter.status,
+          q: filter.q,
+          page: page + 1,
+          ...next,
+        })
+      : null,
   };
 }
 
@@ -281,16 +294,8 @@ export async function listGrantableTenants(actor: Actor): Promise<{ id: string; 
   return listOrganisations({ scope: organisationScope(actor) });
 }
 
-export type ApiKeyAuditEvent = {
-  id: number;
-  occurredAt: Date;
-  action: string;
-  actorType: string;
-  actorLabel: string;
-  ip: string | null;
-  userAgent: string | null;
-  changes: Record<string, { before: unknown; after: unknown }> | null;
-};
+/** An audit event as the pages show it: the event, its organisation's name and the actor's name. */
+export type ApiKeyAuditEvent = Awaited<ReturnType<typeof listAuditEventsForTarget>>[number];
 
 /** A key's audit trail, newest first. The key must be visible to the actor. */
 export async function listApiKeyAuditTrail(
@@ -299,17 +304,7 @@ export async function listApiKeyAuditTrail(
   limit = 100,
 ): Promise<ApiKeyAuditEvent[]> {
   await getApiKey(actor, id);
-  const rows = await listAuditEventsForTarget({ targetType: 'api_key', targetId: id, limit });
-  return rows.map((r) => ({
-    id: r.id,
-    occurredAt: r.occurredAt,
-    action: r.action,
-    actorType: r.actorType,
-    actorLabel: r.actorLabel,
-    ip: r.ip,
-    userAgent: r.userAgent,
-    changes: r.changes ?? null,
-  }));
+  return listAuditEventsForTarget({ targetType: 'api_key', targetId: id, limit });
 }
 
 /**

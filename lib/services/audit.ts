@@ -74,7 +74,7 @@ export async function listAuditLog(actor: Actor, query: AuditLogQuery, limit = A
     listAuditActions({ scope }),
   ]);
   return {
-    events: rows.map((r) => ({ ...r.event, organisationName: r.organisationName })),
+    events: rows.map((r) => ({ ...r.event, organisationName: r.organisationName, actorName: r.actorName })),
     total,
     page: query.page,
     pages: Math.max(1, Math.ceil(total / limit)),

@@ -1,7 +1,7 @@
 import type { Executor } from '@/db';
-import type { WebhookEntity, WebhookOperation } from '@/lib/validation/webhooks';
-import type { Actor } from '@/lib/actor';
-import { queueEntityChange } from './webhook-delivery';
+import { queueEntityChange, type EntityChange } from './webhook-delivery';
+
+export type { EntityChange };
 
 export {
   WEBHOOK_ENTITIES,
@@ -10,19 +10,12 @@ export {
   type WebhookOperation,
 } from '@/lib/validation/webhooks';
 
-export type EntityChange = {
-  organisationId: string;
-  entity: WebhookEntity;
-  operation: WebhookOperation;
-  /** The record as the API returns it (after the change; before it, for deletes). */
-  record: Record<string, unknown>;
-  actor: Actor;
-};
-
 /**
  * Called by every service that changes a CRM entity, inside the same transaction as the change:
  * one delivery per active matching webhook is written to the durable queue in that transaction, so
  * a delivery exists if and only if the change commits. The worker sends it after the commit.
+ * Call it after the record's own write: the queue order (seq) and occurred_at are taken here, and
+ * they follow the commit order of one record only because its row lock is already held.
  */
 export async function emitEntityChange(tx: Executor, change: EntityChange): Promise<void> {
   await queueEntityChange(tx, change);

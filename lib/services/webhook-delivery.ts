@@ -1,5 +1,7 @@
 import 'server-only';
 import { onShutdown } from '@/lib/shutdown';
+import { logError, logger } from '@/lib/log';
+import { metrics } from '@/lib/metrics';
 import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { db, getDatabase, type Executor } from '@/db';
@@ -26,7 +28,18 @@ import { retryDelayMs, webhookConfig, type WebhookConfig } from '@/lib/webhooks/
 import { sendWebhook, type SendResult } from '@/lib/webhooks/send';
 import { signPayload } from '@/lib/webhooks/signing';
 import { recordAudit } from './audit';
-import type { EntityChange } from './entity-events';
+import type { WebhookOperation } from '@/lib/validation/webhooks';
+import type { Actor } from '@/lib/actor';
+
+/** A committed change of a CRM record, as services announce it (lib/services/entity-events.ts). */
+export type EntityChange = {
+  organisationId: string;
+  entity: WebhookEntity;
+  operation: WebhookOperation;
+  /** The record as the API returns it (after the change; before it, for deletes). */
+  record: Record<string, unknown>;
+  actor: Actor;
+};
 
 /** Channel on which a committed change wakes the workers at once (polling is the fallback). */
 export const DELIVERY_CHANNEL = 'crm_webhook_deliveries';
@@ -341,9 +354,12 @@ export function startWebhookWorker(): Worker | null {
   const start = ({ webhookId, url, send }: ClaimedSend) => {
     let deadline: NodeJS.Timeout | undefined;
     const attempt = send().then(
-      () => {},
+      (outcome) => metrics().webhookAttempts.labels(outcome.result).inc(),
       // The receiver may have been sent it; its lease brings it back (at least once).
-      (error) => console.error('webhook worker: recording an attempt failed:', (error as Error).message),
+      (error) => {
+        metrics().webhookBatchFailures.inc();
+        logError(error, 'webhook worker: recording an attempt failed');
+      },
     );
     // Past its lease another worker may send it again anyway: the slot is not held longer than that,
     // even if recording the attempt hangs on an unreachable database.
@@ -386,7 +402,7 @@ export function startWebhookWorker(): Worker | null {
           if (sends.length === limit) again = true;
         } while (again && !stopped);
         if (failingSince) {
-          console.error(`webhook worker: claiming again after ${Date.now() - failingSince} ms of failures`);
+          logger().info({ failing_ms: Date.now() - failingSince }, 'webhook worker: claiming again');
           failingSince = 0;
         }
         if (Date.now() - lastPrune > PRUNE_EVERY_MS) {
@@ -397,12 +413,12 @@ export function startWebhookWorker(): Worker | null {
         failed = true;
         // Never the payload or a secret: just what failed, once per run of failures (the database
         // may be away for a while). The next poll tries again.
+        metrics().webhookBatchFailures.inc();
         if (!failingSince) {
           failingSince = Date.now();
-          console.error(
-            `webhook worker: claiming deliveries failed, trying again every ${config.pollMs} ms:`,
-            (error as Error).message,
-          );
+          logError(error, 'webhook worker: claiming deliveries failed, trying again', {
+            poll_ms: config.pollMs,
+          });
         }
       } finally {
         claiming = null;
@@ -423,7 +439,7 @@ export function startWebhookWorker(): Worker | null {
         unlisten = await handle.pglite.listen(DELIVERY_CHANNEL, () => fill());
       }
     } catch (error) {
-      console.error('webhook worker: LISTEN failed, polling only:', (error as Error).message);
+      logError(error, 'webhook worker: LISTEN failed, polling only');
     }
   })();
 

@@ -31,7 +31,15 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
  * Empty or null means no expiry. Never in the past.
  */
 export const expiryDateSchema = z
-  .union([z.string().trim(), z.null()])
+  .union([
+    z.string().trim().meta({
+      // What clients should send (the server also reads "" as "never"); a refinement is invisible here.
+      pattern: '^(\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2}))?)?$',
+      description:
+        'A future date (YYYY-MM-DD: the key works through that day, UTC) or ISO 8601 date-time; null: never.',
+    }),
+    z.null(),
+  ])
   .optional()
   .transform((value, ctx): Date | null | undefined => {
     if (value === undefined) return undefined;
@@ -108,7 +116,8 @@ const nameSchema = z
   .trim()
   .min(1, 'Enter a name.')
   .max(100, 'Keep the name under 100 characters.')
-  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'The name cannot contain control characters.');
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'The name cannot contain control characters.')
+  .meta({ pattern: '^[^\\u0000-\\u001f\\u007f]*$' });
 
 const descriptionSchema = z.string().trim().max(500, 'Keep the description under 500 characters.');
 
@@ -137,7 +146,8 @@ export const updateApiKeySchema = z
     /** A protected key cannot be deleted (it can still be disabled or revoked); false unprotects it. */
     protected: z.boolean({ error: 'Protected is true or false.' }).optional(),
   })
-  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'Change at least one field.' });
+  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'Change at least one field.' })
+  .meta({ minProperties: 1 });
 export type UpdateApiKeyInput = z.output<typeof updateApiKeySchema>;
 
 /** What a refused delete says: how to unprotect the key, over the API and in the admin pages. */
@@ -148,15 +158,85 @@ export function protectedKeyMessage(id: string): string {
   );
 }
 
-export const listApiKeysSchema = z.object({
-  status: z.enum(API_KEY_STATUS_FILTERS).default('all'),
-  q: z.string().trim().max(100).default(''),
-  sort: z.enum(API_KEY_SORTS).default('created'),
-  order: z.enum(['asc', 'desc']).default('desc'),
-  page: z.coerce.number().int().min(1).max(100000).default(1),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-});
-export type ListApiKeysInput = z.output<typeof listApiKeysSchema>;
+/**
+ * Where the next page of a list starts (keyset paging): the last row's sort value and id, with the
+ * query it belongs to and the page number it leads to. Opaque to clients (base64url JSON); it carries
+ * no secret, only what the caller has already seen.
+ */
+export type ListCursor = {
+  sort: ApiKeySort;
+  order: 'asc' | 'desc';
+  status: ApiKeyStatusFilter;
+  q: string;
+  page: number;
+  value: string | null;
+  id: string;
+};
+
+export function encodeListCursor(cursor: ListCursor): string {
+  const { sort, order, status, q, page, value, id } = cursor;
+  return Buffer.from(JSON.stringify([sort, order, status, q, page, value, id])).toString('base64url');
+}
+
+const cursorTuple = z.tuple([
+  z.enum(API_KEY_SORTS),
+  z.enum(['asc', 'desc']),
+  z.enum(API_KEY_STATUS_FILTERS),
+  z.string().max(100),
+  z.number().int().min(2),
+  z.string().max(200).nullable(),
+  z.uuid(),
+]);
+
+function decodeListCursor(raw: string): ListCursor | null {
+  try {
+    const parsed = cursorTuple.safeParse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
+    if (!parsed.success) return null;
+    const [sort, order, status, q, page, value, id] = parsed.data;
+    return { sort, order, status, q, page, value, id };
+  } catch {
+    return null;
+  }
+}
+
+export const listApiKeysSchema = z
+  .object({
+    status: z.enum(API_KEY_STATUS_FILTERS).default('all'),
+    q: z.string().trim().max(100).default(''),
+    sort: z.enum(API_KEY_SORTS).default('created'),
+    order: z.enum(['asc', 'desc']).default('desc'),
+    page: z.coerce.number().int().min(1).max(100000).default(1),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    cursor: z
+      .string()
+      .max(1000)
+      .optional()
+      .describe(
+        'The `next_cursor` of the previous page (keyset paging: every page costs what the first does). ' +
+          'Send it with the same status, q, sort and order; `page` is then ignored.',
+      )
+      .transform((raw, ctx): ListCursor | undefined => {
+        if (raw === undefined || raw === '') return undefined;
+        const cursor = decodeListCursor(raw);
+        if (!cursor) {
+          ctx.addIssue({ code: 'custom', message: 'This cursor is not one we issued.' });
+          return z.NEVER;
+        }
+        return cursor;
+      }),
+  })
+  .superRefine((v, ctx) => {
+    const c = v.cursor;
+    if (c && (c.sort !== v.sort || c.order !== v.order || c.status !== v.status || c.q !== v.q)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cursor'],
+        message:
+          'This cursor belongs to another list (status, q, sort or order changed): start again without it.',
+      });
+    }
+  });
+export type ListApiKeysInput = Omit<z.output<typeof listApiKeysSchema>, 'cursor'> & { cursor?: ListCursor };
 
 /* ---------------------------------------------------------------------------------------------- */
 /* HTTP responses. Every key the API returns goes through these schemas, so only the fields below */
@@ -199,6 +279,10 @@ export const apiKeyListResponseSchema = z.object({
   limit: z.number().int(),
   total: z.number().int(),
   pages: z.number().int(),
+  next_cursor: z
+    .string()
+    .nullable()
+    .describe('Pass as `cursor` to get the next page; null on the last page.'),
 });
 
 /** What the key service returns (ApiKeyView), as the structural type the mapping needs. */

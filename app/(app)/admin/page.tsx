@@ -6,7 +6,7 @@ import { UsageChart } from '@/components/usage/usage-chart';
 import { RelativeTime } from '@/components/ui/time';
 import { seesEveryOrganisation } from '@/lib/access';
 import { actorFromUser, requireAdmin } from '@/lib/auth/session';
-import { formatCount, formatUtcDate } from '@/lib/format';
+import { formatCount, formatExpiry } from '@/lib/format';
 import { getUsageDashboard } from '@/lib/services/usage';
 
 export const metadata: Metadata = { title: 'Dashboard' };
@@ -21,18 +21,18 @@ export default async function DashboardPage() {
     <div className="space-y-8">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">Dashboard</h1>
-        <p className="mt-1 text-sm text-slate-500">
+        <p className="mt-1 text-sm text-slate-600">
           {seesEveryOrganisation(user) ? 'All organisations' : user.organisationName}: API use over the last
           30 days.
         </p>
       </div>
 
-      <section aria-labelledby="per-day" className="rounded-xl border border-slate-200 bg-white p-4">
+      <section aria-labelledby="per-day" className="rounded-xl border border-slate-200 bg-surface p-4">
         <div className="mb-3 flex flex-wrap items-baseline justify-between gap-2">
           <h2 id="per-day" className="text-sm font-semibold text-slate-700">
             Requests per day, all keys (UTC)
           </h2>
-          <p className="text-sm text-slate-500 tabular-nums" data-testid="dashboard-totals">
+          <p className="text-sm text-slate-600 tabular-nums" data-testid="dashboard-totals">
             <strong className="text-slate-900">{formatCount(totals.total)}</strong> requests ·{' '}
             {formatCount(totals.success)} succeeded · {formatCount(totals.denied)} denied
             {totals.rateLimited > 0 && ` · ${formatCount(totals.rateLimited)} rate-limited`}
@@ -55,7 +55,7 @@ export default async function DashboardPage() {
                 <li key={k.id} className="flex items-center justify-between gap-3 py-2" data-key-id={k.id}>
                   <span className="min-w-0">
                     <KeyLink id={k.id} kind={k.kind} name={k.name} />
-                    <span className="block font-mono text-xs text-slate-500">{k.visibleId}</span>
+                    <span className="block font-mono text-xs text-slate-600">{k.visibleId}</span>
                   </span>
                   <span className="text-right text-sm tabular-nums">
                     <strong data-testid="top-key-total">{formatCount(k.total)}</strong>
@@ -87,12 +87,12 @@ export default async function DashboardPage() {
                 <li key={k.id} className="flex items-center justify-between gap-3 py-2">
                   <span className="min-w-0">
                     <KeyLink id={k.id} kind={k.kind} name={k.name} />
-                    <span className="block font-mono text-xs text-slate-500">{k.visibleId}</span>
+                    <span className="block font-mono text-xs text-slate-600">{k.visibleId}</span>
                   </span>
                   <span className="text-right text-sm">
                     {k.expiresAt && <RelativeTime value={k.expiresAt} now={now} />}
-                    <span className="block text-xs text-slate-500">
-                      {k.expiresAt && formatUtcDate(k.expiresAt)}
+                    <span className="block text-xs text-slate-600">
+                      {k.expiresAt && formatExpiry(k.expiresAt)}
                     </span>
                   </span>
                 </li>
@@ -108,17 +108,20 @@ export default async function DashboardPage() {
           more={data.unused.total > data.unused.keys.length ? '/admin/api-keys?status=unused' : undefined}
         >
           {data.unused.keys.length === 0 ? (
-            <Empty>Every active key was used in the last {UNUSED_AFTER_DAYS} days.</Empty>
+            <Empty>
+              No active key has gone {UNUSED_AFTER_DAYS} days without a request. New keys count once they are{' '}
+              {UNUSED_AFTER_DAYS} days old.
+            </Empty>
           ) : (
             <ul className="divide-y divide-slate-100">
               {data.unused.keys.map((k) => (
                 <li key={k.id} className="flex items-center justify-between gap-3 py-2">
                   <span className="min-w-0">
                     <KeyLink id={k.id} kind={k.kind} name={k.name} />
-                    <span className="block font-mono text-xs text-slate-500">{k.visibleId}</span>
+                    <span className="block font-mono text-xs text-slate-600">{k.visibleId}</span>
                   </span>
                   <span className="text-right text-sm">
-                    <span className="block text-xs text-slate-500">Last used</span>
+                    <span className="block text-xs text-slate-600">Last used</span>
                     <RelativeTime value={k.lastUsedAt} now={now} />
                   </span>
                 </li>
@@ -158,16 +161,16 @@ function Card({
   children: React.ReactNode;
 }) {
   return (
-    <section aria-labelledby={id} className="rounded-xl border border-slate-200 bg-white p-4">
+    <section aria-labelledby={id} className="rounded-xl border border-slate-200 bg-surface p-4">
       <div className="mb-2 flex items-baseline justify-between gap-2">
         <h2 id={id} className="text-sm font-semibold text-slate-700">
           {title}
         </h2>
-        <span className="text-xs text-slate-500">{subtitle}</span>
+        <span className="text-xs text-slate-600">{subtitle}</span>
       </div>
       {children}
       {more && (
-        <Link href={more} className="mt-2 inline-block text-sm text-indigo-600 hover:underline">
+        <Link href={more} className="mt-2 inline-block text-sm text-indigo-700 hover:underline">
           See all
         </Link>
       )}
@@ -176,5 +179,5 @@ function Card({
 }
 
 function Empty({ children }: { children: React.ReactNode }) {
-  return <p className="py-6 text-center text-sm text-slate-500">{children}</p>;
+  return <p className="py-6 text-center text-sm text-slate-600">{children}</p>;
 }

@@ -21,7 +21,7 @@ export default async function LoginPage({
   return (
     <>
       <h1 className="text-xl font-semibold">Sign in to the CRM</h1>
-      <p className="mt-1 text-sm text-slate-500">Use your work e-mail and password.</p>
+      <p className="mt-1 text-sm text-slate-600">Use your work e-mail and password.</p>
       <LoginForm next={next} />
     </>
   );

@@ -2,6 +2,7 @@
 
 import { signOut } from 'next-auth/react';
 import { useState } from 'react';
+import { buttonClasses } from '@/components/ui/button';
 
 export function LogoutButton() {
   const [pending, setPending] = useState(false);
@@ -16,7 +17,7 @@ export function LogoutButton() {
         window.localStorage.removeItem('authorized');
         void signOut({ callbackUrl: '/login' });
       }}
-      className="mt-6 w-full rounded-md bg-slate-900 px-4 py-2 text-sm font-semibold text-white hover:bg-slate-700 disabled:opacity-60"
+      className={`mt-6 w-full ${buttonClasses('primary')}`}
     >
       {pending ? 'Signing out…' : 'Sign out'}
     </button>

@@ -7,7 +7,7 @@ export default function LogoutPage() {
   return (
     <>
       <h1 className="text-xl font-semibold">Sign out</h1>
-      <p className="mt-1 text-sm text-slate-500">You will need your password to sign in again.</p>
+      <p className="mt-1 text-sm text-slate-600">You will need your password to sign in again.</p>
       <LogoutButton />
     </>
   );

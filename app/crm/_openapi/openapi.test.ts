@@ -35,6 +35,12 @@ describe('the OpenAPI document', () => {
     expect((api as { openapi?: string }).openapi).toBe('3.1.0');
   });
 
+  it('shows no safe-integer bounds (±2^53) for Swagger UI to offer as examples', () => {
+    const text = JSON.stringify(document);
+    expect(text).not.toContain(String(Number.MAX_SAFE_INTEGER));
+    expect(text).toContain('"page"');
+  });
+
   it('is checked by a validator that does refuse a broken document', async () => {
     const broken = structuredClone(document) as unknown as { paths: Record<string, Record<string, unknown>> };
     // A parameter without "in", and an error response pointing at a schema that does not exist.

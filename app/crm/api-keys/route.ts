@@ -13,7 +13,7 @@ import {
 // Authorised by a key with admin / api_keys:read|write, or by a signed-in admin's session cookie.
 const options = { resource: 'api_keys', allowSession: true } as const;
 
-// GET /crm/api-keys — the caller's organisation's keys (?status=&q=&sort=&order=&page=&limit=); masked only
+// GET /crm/api-keys — the caller's organisation's keys (?status=&q=&sort=&order=&limit=, then ?cursor= or &page=); masked only
 export const GET = withKey(async (request, { actor }) => {
   const filter = parseQuery(request, listApiKeysSchema);
   const result = await listApiKeys(actor, filter);
@@ -24,6 +24,7 @@ export const GET = withKey(async (request, { actor }) => {
       limit: result.limit,
       total: result.total,
       pages: result.pages,
+      next_cursor: result.nextCursor,
     }),
   );
 }, options);

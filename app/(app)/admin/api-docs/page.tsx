@@ -18,7 +18,7 @@ export default async function AdminApiDocsPage() {
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">API reference</h1>
-          <p className="mt-1 max-w-3xl text-sm text-slate-500">
+          <p className="mt-1 max-w-3xl text-sm text-slate-600">
             Every /crm operation, the permission it needs and the request in curl, JavaScript and Python.
             Create a key on the{' '}
             <Link href="/admin/api-keys" className="font-medium text-indigo-700 hover:underline">
@@ -39,7 +39,7 @@ export default async function AdminApiDocsPage() {
         </div>
         <a
           href="/crm/openapi.json"
-          className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50"
+          className="rounded-md border border-slate-300 bg-surface px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50"
         >
           OpenAPI document (JSON)
         </a>

@@ -26,7 +26,13 @@ export default async function ApiKeysPage({
 
   const widgets: { label: string; value: number; status: ApiKeyStatusFilter; tone: string; hint?: string }[] =
     [
-      { label: 'Total', value: summary.total, status: 'all', tone: 'text-slate-900' },
+      {
+        label: 'All keys',
+        value: summary.total,
+        status: 'all',
+        tone: 'text-slate-900',
+        hint: 'incl. revoked, expired',
+      },
       { label: 'Active', value: summary.active, status: 'active', tone: 'text-emerald-700' },
       {
         label: 'Expiring soon',
@@ -44,7 +50,7 @@ export default async function ApiKeysPage({
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">API keys</h1>
-          <p className="mt-1 text-sm text-slate-500">
+          <p className="mt-1 text-sm text-slate-600">
             Keys that integrations use to call the CRM API
             {seesEveryOrganisation(user) ? ', across every organisation.' : ` for ${user.organisationName}.`}
           </p>
@@ -60,13 +66,13 @@ export default async function ApiKeysPage({
             href={listHref({ ...LIST_DEFAULTS, status: w.status })}
             data-testid={`summary-${w.status}`}
             aria-current={filter.status === w.status ? 'true' : undefined}
-            className="rounded-xl border border-slate-200 bg-white px-4 py-3 shadow-sm hover:border-indigo-300 aria-[current=true]:border-indigo-400 aria-[current=true]:ring-1 aria-[current=true]:ring-indigo-200"
+            className="rounded-xl border border-slate-200 bg-surface px-4 py-3 shadow-sm hover:border-indigo-300 aria-[current=true]:border-indigo-400 aria-[current=true]:ring-1 aria-[current=true]:ring-indigo-200"
           >
-            <span className="block text-xs font-medium tracking-wide text-slate-500 uppercase">
+            <span className="block text-xs font-medium tracking-wide text-slate-600 uppercase">
               {w.label}
             </span>
             <span className={`mt-1 block text-2xl font-semibold tabular-nums ${w.tone}`}>{w.value}</span>
-            {w.hint && <span className="block text-xs text-slate-400">{w.hint}</span>}
+            {w.hint && <span className="block text-xs text-slate-600">{w.hint}</span>}
           </Link>
         ))}
       </section>

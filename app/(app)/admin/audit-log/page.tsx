@@ -1,9 +1,11 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { buttonClasses } from '@/components/ui/button';
 import { Pager } from '@/components/ui/pager';
 import { seesEveryOrganisation } from '@/lib/access';
 import { actorFromUser, requireAdmin } from '@/lib/auth/session';
 import { fieldErrorsFromZod } from '@/lib/errors';
+import { listGrantableTenants } from '@/lib/services/api-keys';
 import { listAuditLog } from '@/lib/services/audit';
 import { auditLogQuerySchema, type AuditLogQuery } from '@/lib/validation/audit';
 import { AuditFilters } from './components/audit-filters';
@@ -42,40 +44,42 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
     : auditLogQuerySchema.parse(
         Object.fromEntries(Object.entries(raw).filter(([k]) => !errors[k] && k !== '_')),
       );
-  const log = await listAuditLog(actorFromUser(user), query);
+  const actor = actorFromUser(user);
+  const [log, organisations] = await Promise.all([listAuditLog(actor, query), listGrantableTenants(actor)]);
+  const names = new Map(organisations.map((o) => [o.id, o.name]));
   const superadmin = seesEveryOrganisation(user);
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">Audit log</h1>
-          <p className="mt-1 text-sm text-slate-500">
+          <p className="mt-1 text-sm text-slate-600">
             Every change to API keys, access and settings{superadmin ? ', in every organisation' : ''}.
             Entries can never be edited or deleted.
           </p>
         </div>
         <a
           href={`/admin/audit-log/export${queryString(query)}`}
-          className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50"
+          className={buttonClasses('secondary')}
           download
         >
           Export CSV
         </a>
       </div>
       <AuditFilters values={raw} actions={log.actions} errors={errors} />
-      <p className="text-sm text-slate-500" aria-live="polite">
+      <p className="text-sm text-slate-600" aria-live="polite">
         {log.total.toLocaleString('en')} event{log.total === 1 ? '' : 's'}
         {queryString(query) && (
           <>
             {' '}
             match these filters ·{' '}
-            <Link href="/admin/audit-log" className="text-indigo-600 hover:underline">
+            <Link href="/admin/audit-log" className="text-indigo-700 hover:underline">
               Clear filters
             </Link>
           </>
         )}
       </p>
-      <AuditTable events={log.events} showOrganisation={superadmin} />
+      <AuditTable events={log.events} showOrganisation={superadmin} names={names} />
       <Pager
         page={log.page}
         pages={log.pages}

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { formatDateTime } from '@/components/ui/format';
+import { Cell, Row, TableShell } from '@/components/ui/table-shell';
+import { DateOnly, RelativeTime } from '@/components/ui/time';
 import { actorFromUser, requireAdmin } from '@/lib/auth/session';
 import { getOrganisationSettings } from '@/lib/services/organisation-settings';
 import { listPersonalKeys } from '@/lib/services/personal-keys';
@@ -22,10 +23,10 @@ export default async function SecurityPage() {
     <div className="space-y-8">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">Security</h1>
-        <p className="mt-1 text-sm text-slate-500">Roles and API access in {settings.name}.</p>
+        <p className="mt-1 text-sm text-slate-600">Roles and API access in {settings.name}.</p>
       </div>
 
-      <section aria-labelledby="roles-heading" className="rounded-xl border border-slate-200 bg-white p-6">
+      <section aria-labelledby="roles-heading" className="rounded-xl border border-slate-200 bg-surface p-6">
         <h2 id="roles-heading" className="sr-only">
           Roles and security
         </h2>
@@ -37,12 +38,12 @@ export default async function SecurityPage() {
           <h2 id="management-heading" className="text-lg font-semibold">
             API Management
           </h2>
-          <p className="mt-1 text-sm text-slate-500">
+          <p className="mt-1 text-sm text-slate-600">
             Users with an active personal API key. Open a user to see the webhooks registered on their key.
           </p>
         </div>
         {rows.length === 0 ? (
-          <div className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-10 text-center text-sm text-slate-500">
+          <div className="rounded-xl border border-dashed border-slate-300 bg-surface px-6 py-10 text-center text-sm text-slate-600">
             <p className="font-medium text-slate-700">No personal API keys</p>
             <p className="mt-1">
               {settings.apiAccessForNonAdmins
@@ -51,72 +52,58 @@ export default async function SecurityPage() {
             </p>
           </div>
         ) : (
-          <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
-            <table className="min-w-full divide-y divide-slate-200 text-sm" aria-label="Personal API keys">
-              <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
-                <tr>
-                  <th scope="col" className="px-4 py-3">
-                    Name
-                  </th>
-                  <th scope="col" className="px-4 py-3">
-                    E-mail
-                  </th>
-                  {manyOrganisations && (
-                    <th scope="col" className="px-4 py-3">
-                      Organisation
-                    </th>
+          <TableShell
+            caption="Personal API keys"
+            columns={[
+              { id: 'name', header: 'Name' },
+              { id: 'email', header: 'E-mail' },
+              ...(manyOrganisations ? [{ id: 'organisation', header: 'Organisation' }] : []),
+              { id: 'key', header: 'Key' },
+              { id: 'created', header: 'Created' },
+              { id: 'last-used', header: 'Last used' },
+              { id: 'webhooks', header: 'Webhooks', className: 'text-right' },
+              { id: 'actions', header: <span className="sr-only">Actions</span> },
+            ]}
+          >
+            {rows.map((row) => (
+              <Row key={row.key.id}>
+                <Cell wide className="font-medium">
+                  <Link
+                    href={`/admin/security/users/${row.user.id}`}
+                    className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700"
+                  >
+                    {row.user.name}
+                  </Link>
+                  {row.user.role !== 'user' && (
+                    <span className="ml-2 text-xs font-normal text-slate-600">{row.user.role}</span>
                   )}
-                  <th scope="col" className="px-4 py-3">
-                    Key
-                  </th>
-                  <th scope="col" className="px-4 py-3">
-                    Created
-                  </th>
-                  <th scope="col" className="px-4 py-3">
-                    Last used
-                  </th>
-                  <th scope="col" className="px-4 py-3 text-right">
-                    Webhooks
-                  </th>
-                  <th scope="col" className="px-4 py-3">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {rows.map((row) => (
-                  <tr key={row.key.id} className="hover:bg-slate-50">
-                    <td className="px-4 py-3 font-medium">
-                      <Link
-                        href={`/admin/security/users/${row.user.id}`}
-                        className="text-indigo-700 hover:underline"
-                      >
-                        {row.user.name}
-                      </Link>
-                      {row.user.role !== 'user' && (
-                        <span className="ml-2 text-xs text-slate-400">{row.user.role}</span>
-                      )}
-                    </td>
-                    <td className="px-4 py-3 text-slate-600">{row.user.email}</td>
-                    {manyOrganisations && (
-                      <td className="px-4 py-3 text-slate-600">{row.organisation.name}</td>
-                    )}
-                    <td className="px-4 py-3 font-mono text-xs">{row.key.visibleId}</td>
-                    <td className="px-4 py-3 whitespace-nowrap text-slate-600">
-                      {formatDateTime(row.key.regeneratedAt ?? row.key.createdAt)}
-                    </td>
-                    <td className="px-4 py-3 whitespace-nowrap text-slate-600">
-                      {formatDateTime(row.key.lastUsedAt)}
-                    </td>
-                    <td className="px-4 py-3 text-right tabular-nums">{row.webhooksCount}</td>
-                    <td className="px-4 py-3 text-right">
-                      {row.canManage && <ClearKeyButton user={row.user} visibleId={row.key.visibleId} />}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                </Cell>
+                <Cell label="E-mail" className="break-all text-slate-700">
+                  {row.user.email}
+                </Cell>
+                {manyOrganisations && (
+                  <Cell label="Organisation" className="text-slate-700">
+                    {row.organisation.name}
+                  </Cell>
+                )}
+                <Cell label="Key" className="font-mono text-xs">
+                  {row.key.visibleId}
+                </Cell>
+                <Cell label="Created">
+                  <DateOnly value={row.key.regeneratedAt ?? row.key.createdAt} />
+                </Cell>
+                <Cell label="Last used">
+                  <RelativeTime value={row.key.lastUsedAt} />
+                </Cell>
+                <Cell label="Webhooks" className="tabular-nums sm:text-right">
+                  {row.webhooksCount}
+                </Cell>
+                <Cell end className="sm:text-right">
+                  {row.canManage && <ClearKeyButton user={row.user} visibleId={row.key.visibleId} />}
+                </Cell>
+              </Row>
+            ))}
+          </TableShell>
         )}
       </section>
     </div>

@@ -4,12 +4,13 @@ import { useActionState, useState } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
-import { formatDateTime } from '@/components/ui/format';
+import { formatDateTime } from '@/lib/format';
 import { SecretReveal } from '@/components/ui/secret-reveal';
 import { Switch } from '@/components/ui/switch';
 import { useToast } from '@/components/ui/toast';
 import type { WebhookRow } from '@/components/webhooks/rows';
 import { WebhookTable } from '@/components/webhooks/webhook-table';
+import { callAction } from '@/lib/client/call-action';
 import {
   regeneratePersonalKeyAction,
   turnOffPersonalKeyAction,
@@ -42,7 +43,7 @@ export function ApiSettingsClient({ admin, organisationName, allowed, apiKey, we
   /** Runs an action, then closes its dialog, shows the new key or a toast: no effects needed. */
   function handled(action: Action): Action {
     return async (prev, formData) => {
-      const result = await action(prev, formData);
+      const result = await callAction(() => action(prev, formData));
       if (result.status === 'success') {
         setConfirm(null);
         if (result.secret && result.visibleId)
@@ -64,7 +65,7 @@ export function ApiSettingsClient({ admin, organisationName, allowed, apiKey, we
 
   return (
     <>
-      <section aria-labelledby="key-heading" className="rounded-xl border border-slate-200 bg-white p-6">
+      <section aria-labelledby="key-heading" className="rounded-xl border border-slate-200 bg-surface p-6">
         <div className="flex items-start justify-between gap-6">
           <div>
             <div className="flex items-center gap-2">
@@ -75,7 +76,7 @@ export function ApiSettingsClient({ admin, organisationName, allowed, apiKey, we
               {suspended && <Badge tone="orange">Suspended</Badge>}
               {!apiKey && <Badge tone="grey">Off</Badge>}
             </div>
-            <p id="key-help" className="mt-1 max-w-2xl text-sm text-slate-500">
+            <p id="key-help" className="mt-1 max-w-2xl text-sm text-slate-600">
               {apiKey
                 ? 'Turning the key off clears it: it stops working at once and its webhooks are switched off.'
                 : 'Turn it on to generate your personal key. It is shown once; you can have one key at a time.'}
@@ -114,7 +115,7 @@ export function ApiSettingsClient({ admin, organisationName, allowed, apiKey, we
           </p>
         )}
         {onState.status === 'error' && (
-          <p role="alert" className="mt-4 text-sm text-rose-600">
+          <p role="alert" className="mt-4 text-sm text-rose-700">
             {onState.message}
           </p>
         )}
@@ -123,18 +124,18 @@ export function ApiSettingsClient({ admin, organisationName, allowed, apiKey, we
           <div className="mt-6 flex flex-wrap items-end justify-between gap-4 border-t border-slate-100 pt-5">
             <dl className="grid grid-cols-1 gap-x-10 gap-y-3 text-sm sm:grid-cols-3">
               <div>
-                <dt className="text-xs font-medium text-slate-500 uppercase">Key</dt>
+                <dt className="text-xs font-medium text-slate-600 uppercase">Key</dt>
                 <dd className="mt-0.5 font-mono" data-testid="personal-key-masked">
                   {apiKey.visibleId}
                 </dd>
               </div>
               <div>
-                <dt className="text-xs font-medium text-slate-500 uppercase">Created</dt>
+                <dt className="text-xs font-medium text-slate-600 uppercase">Created</dt>
                 <dd className="mt-0.5">{formatDateTime(apiKey.regeneratedAt ?? apiKey.createdAt)}</dd>
               </div>
               <div>
-                <dt className="text-xs font-medium text-slate-500 uppercase">Last used</dt>
-                <dd className="mt-0.5">{formatDateTime(apiKey.lastUsedAt)}</dd>
+                <dt className="text-xs font-medium text-slate-600 uppercase">Last used</dt>
+                <dd className="mt-0.5">{formatDateTime(apiKey.lastUsedAt, 'Never')}</dd>
               </div>
             </dl>
             <Button
@@ -153,7 +154,7 @@ export function ApiSettingsClient({ admin, organisationName, allowed, apiKey, we
           <h2 id="webhooks-heading" className="text-lg font-semibold">
             Webhooks
           </h2>
-          <p className="mt-1 text-sm text-slate-500">
+          <p className="mt-1 text-sm text-slate-600">
             Subscriptions registered with your key: the CRM POSTs each change to their URL, signed.
           </p>
         </div>

@@ -14,7 +14,7 @@ export default async function ApiSettingsPage() {
     <div className="space-y-8">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">API access</h1>
-        <p className="mt-1 max-w-3xl text-sm text-slate-500">
+        <p className="mt-1 max-w-3xl text-sm text-slate-600">
           Your personal API key lets your scripts and automation platforms call the CRM API as you, with what
           your role allows in {user.organisationName}. Send it as <code className="font-mono">X-API-KEY</code>{' '}
           or <code className="font-mono">Authorization: Bearer</code>.

@@ -18,8 +18,8 @@ const METHOD_STYLE: Record<string, string> = {
 };
 
 function PermissionCell({ url }: { url: ApiUrl }) {
-  if (url.public) return <span className="text-slate-500">None (no key)</span>;
-  if (!url.permission) return <span className="text-slate-500">Any valid key</span>;
+  if (url.public) return <span className="text-slate-600">None (no key)</span>;
+  if (!url.permission) return <span className="text-slate-600">Any valid key</span>;
   return (
     <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-800">
       {url.permission}
@@ -30,7 +30,7 @@ function PermissionCell({ url }: { url: ApiUrl }) {
 /** The superadmin's overview of the HTTP API: base URL, every API URL with its permission, links. */
 export default async function ApiManagementPage() {
   await requireSuperadmin();
-  const origin = requestOrigin(await headers());
+  const origin = requestOrigin(await headers(), process.env.NEXTAUTH_URL);
   // The same document /crm/openapi.json serves, so this list cannot disagree with the docs.
   const urls = listApiUrls(apiDocument(origin));
   const organisations = await listOrganisations({ scope: { all: true } });
@@ -56,19 +56,19 @@ export default async function ApiManagementPage() {
     <div className="space-y-8">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">API management</h1>
-        <p className="mt-1 text-sm text-slate-500">
+        <p className="mt-1 text-sm text-slate-600">
           The CRM&apos;s HTTP API: where it is, what it offers, who may call what.
         </p>
       </div>
 
-      <section aria-labelledby="base-url" className="rounded-xl border border-slate-200 bg-white p-5">
+      <section aria-labelledby="base-url" className="rounded-xl border border-slate-200 bg-surface p-5">
         <h2 id="base-url" className="text-sm font-semibold text-slate-700">
           Base URL
         </h2>
         <p className="mt-2 font-mono text-lg text-slate-900" data-testid="base-url">
           {origin}/crm
         </p>
-        <p className="mt-2 text-sm text-slate-500">
+        <p className="mt-2 text-sm text-slate-600">
           Send the key as <code className="font-mono text-xs">X-API-KEY: &lt;key&gt;</code> or{' '}
           <code className="font-mono text-xs">Authorization: Bearer &lt;key&gt;</code>. Try it:
         </p>
@@ -83,10 +83,10 @@ export default async function ApiManagementPage() {
             key={l.href}
             href={l.href}
             prefetch={false}
-            className="rounded-xl border border-slate-200 bg-white p-4 hover:border-indigo-300 hover:shadow-sm"
+            className="rounded-xl border border-slate-200 bg-surface p-4 hover:border-indigo-300 hover:shadow-sm"
           >
             <span className="block font-medium text-indigo-700">{l.title}</span>
-            <span className="mt-1 block text-sm text-slate-500">{l.text}</span>
+            <span className="mt-1 block text-sm text-slate-600">{l.text}</span>
           </Link>
         ))}
       </nav>
@@ -96,12 +96,12 @@ export default async function ApiManagementPage() {
           <h2 id="api-urls" className="text-lg font-semibold">
             API URLs
           </h2>
-          <span className="text-sm text-slate-500">{urls.length} operations</span>
+          <span className="text-sm text-slate-600">{urls.length} operations</span>
         </div>
-        <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+        <div className="relative overflow-x-auto rounded-xl border border-slate-200 bg-surface">
           <table className="min-w-full divide-y divide-slate-200 text-sm">
             <caption className="sr-only">Every API URL, its method and the permission it needs</caption>
-            <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
+            <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
               <tr>
                 <th scope="col" className="px-4 py-3">
                   Method
@@ -154,13 +154,13 @@ export default async function ApiManagementPage() {
         <h2 id="tenants" className="text-lg font-semibold">
           Organisations
         </h2>
-        <p className="text-sm text-slate-500">
+        <p className="text-sm text-slate-600">
           Operations on CRM data act on one organisation: name it with{' '}
           <code className="font-mono text-xs">X-Tenant-Id</code> when a key may reach more than one.
         </p>
-        <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+        <div className="relative overflow-x-auto rounded-xl border border-slate-200 bg-surface">
           <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
+            <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
               <tr>
                 <th scope="col" className="px-4 py-3">
                   Organisation

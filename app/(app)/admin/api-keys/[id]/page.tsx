@@ -2,7 +2,8 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { Badge } from '@/components/ui/badge';
-import { RelativeTime } from '@/components/ui/time';
+import { AuditTable } from '../../audit-log/components/audit-table';
+import { DateOnly, ExactTime, RelativeTime } from '@/components/ui/time';
 import { AccessLogTable } from '@/components/usage/access-log-table';
 import { UsagePanel } from '@/components/usage/usage-panel';
 import { isAppError } from '@/lib/errors';
@@ -11,31 +12,30 @@ import { actorFromUser, requireAdmin } from '@/lib/auth/session';
 import { accessLogQuerySchema } from '@/lib/validation/usage';
 import { RESOURCES, summarisePermissions } from '@/lib/permissions';
 import { getApiKey, listApiKeyAuditTrail, listGrantableTenants } from '@/lib/services/api-keys';
-import { formatDateTime, formatExpiry } from '../components/format';
+import { formatExpiry } from '@/lib/format';
 import { StatusBadge } from '../components/status-badge';
 import { KeyDetailActions } from './page-client';
 
 export const metadata: Metadata = { title: 'API key' };
 
-const ACTION_LABELS: Record<string, string> = {
-  'key.created': 'Created',
-  'key.updated': 'Edited',
-  'key.regenerated': 'Regenerated',
-  'key.disabled': 'Disabled',
-  'key.enabled': 'Enabled',
-  'key.revoked': 'Revoked',
-  'key.deleted': 'Deleted',
+/** What a key's callers get while it cannot be used: the banner says it in HTTP terms. */
+const REFUSALS: Partial<Record<string, { title: string; code: string; tone: string }>> = {
+  disabled: {
+    title: 'This key is disabled.',
+    code: 'key_disabled',
+    tone: 'bg-slate-100 text-slate-800 ring-slate-300',
+  },
+  expired: {
+    title: 'This key has expired.',
+    code: 'key_expired',
+    tone: 'bg-rose-50 text-rose-800 ring-rose-200',
+  },
+  revoked: {
+    title: 'This key is revoked, for good.',
+    code: 'key_revoked',
+    tone: 'bg-rose-50 text-rose-800 ring-rose-200',
+  },
 };
-
-/** A before/after value for people: organisation ids become their names where known. */
-function show(value: unknown, names: Map<string, string>): string {
-  if (value === null || value === undefined || value === '') return '—';
-  if (value === 'all') return 'all tenants';
-  if (Array.isArray(value))
-    return value.length ? value.map((v) => names.get(String(v)) ?? String(v)).join(', ') : '—';
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
-}
 
 export default async function ApiKeyDetailPage({
   params,
@@ -64,20 +64,11 @@ export default async function ApiKeyDetailPage({
     ...organisations.map((o) => [o.id, o.name] as [string, string]),
     ...key.tenants.map((t) => [t.id, t.name] as [string, string]),
   ]);
-  const changesOf = (changes: Record<string, { before: unknown; after: unknown }>) =>
-    Object.entries(changes)
-      .map(([field, c]) => ({ field, before: show(c.before, names), after: show(c.after, names) }))
-      .filter((c) => c.before !== c.after);
+  const refusal = REFUSALS[key.displayStatus];
 
+  // Each fact once: the name, status and key are in the heading, not repeated here.
   const facts: [string, React.ReactNode][] = [
-    [
-      'Key',
-      <code key="k" className="font-mono text-sm">
-        {key.visibleId}
-      </code>,
-    ],
-    ['Status', <StatusBadge key="s" status={key.displayStatus} />],
-    ['Description', key.description || <span className="text-slate-400">No description</span>],
+    ['Description', key.description || <span className="text-slate-600">No description</span>],
     [
       'Allowed tenants',
       key.allTenants ? (
@@ -86,21 +77,28 @@ export default async function ApiKeyDetailPage({
         key.tenants.map((t) => t.name).join(', ') || '—'
       ),
     ],
-    ['Created', `${formatDateTime(key.createdAt)}`],
     [
-      'Created by',
-      key.createdBy
-        ? `${key.createdBy.name} (${key.createdBy.email})`
-        : key.createdByKeyId
-          ? 'An API key'
-          : '—',
+      'Created',
+      <span key="c">
+        <DateOnly value={key.createdAt} />
+        {key.createdBy
+          ? ` by ${key.createdBy.name} (${key.createdBy.email})`
+          : key.createdByKeyId
+            ? ' by an API key'
+            : ''}
+      </span>,
     ],
-    ['Expires', key.expiresAt ? `${formatExpiry(key.expiresAt)} (end of day, UTC)` : 'No expiry'],
+    [
+      'Expires',
+      key.status === 'revoked'
+        ? '—'
+        : key.expiresAt
+          ? `${formatExpiry(key.expiresAt)} (through the end of the day, UTC)`
+          : 'No expiry',
+    ],
     ['Last used', <RelativeTime key="u" value={key.lastUsedAt} showExact />],
   ];
-  if (key.regeneratedAt) facts.push(['Last regenerated', formatDateTime(key.regeneratedAt)]);
-  if (key.disabledAt) facts.push(['Disabled', formatDateTime(key.disabledAt)]);
-  if (key.revokedAt) facts.push(['Revoked', formatDateTime(key.revokedAt)]);
+  if (key.regeneratedAt) facts.push(['Last regenerated', <ExactTime key="r" value={key.regeneratedAt} />]);
 
   return (
     <div className="space-y-8">
@@ -110,11 +108,11 @@ export default async function ApiKeyDetailPage({
         </Link>
         <div className="mt-2 flex flex-wrap items-start justify-between gap-4">
           <div>
-            <h1 className="flex items-center gap-3 text-2xl font-semibold tracking-tight">
+            <h1 className="flex flex-wrap items-center gap-x-3 gap-y-1 text-2xl font-semibold tracking-tight break-words">
               {key.name} <StatusBadge status={key.displayStatus} />
               {key.protected && <Badge tone="indigo">Protected</Badge>}
             </h1>
-            <p className="mt-1 font-mono text-sm text-slate-500">{key.visibleId}</p>
+            <p className="mt-1 font-mono text-sm text-slate-600">{key.visibleId}</p>
           </div>
           <KeyDetailActions
             apiKey={key}
@@ -127,9 +125,30 @@ export default async function ApiKeyDetailPage({
         </div>
       </div>
 
+      {refusal && (
+        <div
+          role="status"
+          className={`rounded-xl px-4 py-3 text-sm ring-1 ${refusal.tone}`}
+          data-testid="key-banner"
+        >
+          <p className="font-semibold">{refusal.title}</p>
+          <p className="mt-1">
+            Requests with it get <strong>401</strong> with the code{' '}
+            <code className="font-mono">{refusal.code}</code>
+            {key.displayStatus === 'revoked'
+              ? ' (since '
+              : key.displayStatus === 'disabled'
+                ? ' until it is enabled again (disabled '
+                : ' (since '}
+            <ExactTime value={(key.revokedAt ?? key.disabledAt ?? key.expiresAt) as Date} />
+            ).
+          </p>
+        </div>
+      )}
+
       <section
         aria-labelledby="details-heading"
-        className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm"
+        className="rounded-xl border border-slate-200 bg-surface p-4 shadow-sm sm:p-6"
       >
         <h2 id="details-heading" className="text-lg font-semibold">
           Details
@@ -137,7 +156,7 @@ export default async function ApiKeyDetailPage({
         <dl className="mt-4 grid gap-x-8 gap-y-4 sm:grid-cols-2">
           {facts.map(([label, value]) => (
             <div key={label}>
-              <dt className="text-xs font-medium tracking-wide text-slate-500 uppercase">{label}</dt>
+              <dt className="text-xs font-medium tracking-wide text-slate-600 uppercase">{label}</dt>
               <dd className="mt-1 text-sm text-slate-900">{value}</dd>
             </div>
           ))}
@@ -146,12 +165,12 @@ export default async function ApiKeyDetailPage({
 
       <section
         aria-labelledby="permissions-heading"
-        className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm"
+        className="rounded-xl border border-slate-200 bg-surface p-4 shadow-sm sm:p-6"
       >
         <h2 id="permissions-heading" className="text-lg font-semibold">
           Permissions
         </h2>
-        <p className="mt-1 text-sm text-slate-500">{summarisePermissions(key.permissions)}</p>
+        <p className="mt-1 text-sm text-slate-600">{summarisePermissions(key.permissions)}</p>
         {!key.permissions.includes('admin') && (
           <ul className="mt-3 flex flex-wrap gap-2">
             {RESOURCES.flatMap((r) =>
@@ -190,65 +209,23 @@ export default async function ApiKeyDetailPage({
 
       <section
         aria-labelledby="audit-heading"
-        className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm"
+        className="rounded-xl border border-slate-200 bg-surface p-4 shadow-sm sm:p-6"
       >
         <h2 id="audit-heading" className="text-lg font-semibold">
           Audit trail
         </h2>
-        <p className="mt-1 text-sm text-slate-500">
+        <p className="mt-1 text-sm text-slate-600">
           Every change to this key: who, what, when and from where.
         </p>
-        {trail.length === 0 ? (
-          <p className="mt-4 text-sm text-slate-500">No recorded changes yet.</p>
-        ) : (
-          <div className="mt-4 overflow-x-auto">
-            <table className="min-w-full divide-y divide-slate-200 text-sm" aria-label="Audit trail">
-              <thead className="text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
-                <tr>
-                  <th scope="col" className="py-2 pr-4">
-                    When
-                  </th>
-                  <th scope="col" className="py-2 pr-4">
-                    Action
-                  </th>
-                  <th scope="col" className="py-2 pr-4">
-                    Who
-                  </th>
-                  <th scope="col" className="py-2 pr-4">
-                    IP
-                  </th>
-                  <th scope="col" className="py-2">
-                    Changes
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100 align-top">
-                {trail.map((e) => (
-                  <tr key={e.id} data-testid="audit-row">
-                    <td className="py-2 pr-4 whitespace-nowrap">{formatDateTime(e.occurredAt)}</td>
-                    <td className="py-2 pr-4 font-medium">{ACTION_LABELS[e.action] ?? e.action}</td>
-                    <td className="py-2 pr-4">{e.actorLabel}</td>
-                    <td className="py-2 pr-4 font-mono text-xs">{e.ip ?? '—'}</td>
-                    <td className="py-2">
-                      {e.changes && changesOf(e.changes).length ? (
-                        <ul className="space-y-0.5 text-xs">
-                          {changesOf(e.changes).map((c) => (
-                            <li key={c.field}>
-                              <span className="font-medium">{c.field}</span>:{' '}
-                              <span className="text-slate-500">{c.before}</span> → <span>{c.after}</span>
-                            </li>
-                          ))}
-                        </ul>
-                      ) : (
-                        <span className="text-slate-400">—</span>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <div className="mt-4">
+          <AuditTable
+            events={trail}
+            showOrganisation={false}
+            names={names}
+            caption="Audit trail"
+            emptyText="No recorded changes yet."
+          />
+        </div>
       </section>
     </div>
   );

@@ -1,13 +1,17 @@
 'use client';
 
-import { startTransition, useActionState, useId, useState } from 'react';
+import { startTransition, useActionState, useCallback, useId, useRef, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { FieldError, inputClasses } from '@/components/ui/field';
+import { SecretReveal } from '@/components/ui/secret-reveal';
 import { useToast } from '@/components/ui/toast';
+import { callAction } from '@/lib/client/call-action';
+import { formatDate } from '@/lib/format';
+import { ADMIN_PERMISSION } from '@/lib/permissions';
 import { expiryDateInputValue } from '@/lib/validation/api-key-form';
 import type { KeyActionState } from '../actions';
+import { ErrorSummary, useFocusFirstInvalid } from './form-errors';
 import { PermissionGrid } from './permission-grid';
-import { SecretReveal } from '@/components/ui/secret-reveal';
 import { TenantPicker } from './tenant-picker';
 
 export type KeyFormValues = {
@@ -32,14 +36,51 @@ const PRESETS = [
   { label: '1 year', days: 365 },
 ] as const;
 
+const FIELD_LABELS: Record<string, string> = {
+  name: 'Name',
+  description: 'Description',
+  organisation_id: 'Owning organisation',
+  expiry_date: 'Expiry date',
+  permissions: 'Permissions',
+  tenants: 'Allowed tenants',
+};
+
 function inDays(days: number): string {
   return new Date(Date.now() + days * DAY).toISOString().slice(0, 10);
+}
+
+type Picked = { permissions: string[]; tenants: 'all' | 'unchanged' | number };
+
+/** What the form picks right now, read from its controls. */
+function readPicked(form: HTMLFormElement): Picked {
+  const data = new FormData(form);
+  const mode = data.get('tenants_mode');
+  return {
+    permissions: data.getAll('permissions').map(String),
+    tenants: mode === 'all' ? 'all' : mode === null ? 'unchanged' : data.getAll('tenants').length,
+  };
+}
+
+/** "4 permissions · 1 organisation · expires 27 Feb 2027": what the form would grant. */
+function summarise({ permissions, tenants }: Picked, expiry: string): string {
+  const grant = permissions.includes(ADMIN_PERMISSION)
+    ? 'all permissions'
+    : `${permissions.length} permission${permissions.length === 1 ? '' : 's'}`;
+  const reach =
+    tenants === 'all'
+      ? 'all organisations'
+      : tenants === 'unchanged'
+        ? 'tenants unchanged'
+        : `${tenants} organisation${tenants === 1 ? '' : 's'}`;
+  const ends = expiry ? `expires ${formatDate(new Date(`${expiry}T00:00:00Z`))}` : 'no expiry';
+  return `${grant} · ${reach} · ${ends}`;
 }
 
 /**
  * Create and edit share this form. It posts to a server action through useActionState; submitting
  * in a transition (rather than through the form's action prop) keeps what the admin typed when the
- * server answers with field errors.
+ * server answers with field errors. The footer sticks to the bottom of the dialog: the summary of
+ * what is picked, the error summary and the submit button stay in view however long the grid is.
  */
 export function ApiKeyForm({
   mode,
@@ -47,24 +88,27 @@ export function ApiKeyForm({
   initial,
   tenantChoices,
   onClose,
+  onCreated,
 }: {
   mode: 'create' | 'edit';
   action: (prev: KeyActionState, formData: FormData) => Promise<KeyActionState>;
   initial?: KeyFormValues;
   tenantChoices: TenantChoices;
   onClose: () => void;
+  /** Create: the key was created and is shown (the dialog's title can say so). */
+  onCreated?: () => void;
 }) {
   const toast = useToast();
+  const form = useRef<HTMLFormElement>(null);
   // Toasts and closing happen here, not in an effect: after a change the row may leave the list
   // (and this form with it) in the same render that delivers the result.
   const [state, formAction, pending] = useActionState(
     async (prev: KeyActionState, data: FormData) => {
-      const result = await action(prev, data);
+      const result = await callAction(() => action(prev, data));
       if (result.status === 'success') {
         toast.success(result.message ?? 'Saved.');
         if (mode === 'edit') onClose();
-      } else if (result.status === 'error') {
-        toast.error(result.message ?? 'Something went wrong.');
+        else onCreated?.();
       }
       return result;
     },
@@ -74,35 +118,47 @@ export function ApiKeyForm({
   const initialExpiry = initial ? expiryDateInputValue(initial.expiresAt) : null;
   const [expiry, setExpiry] = useState(() => initialExpiry ?? inDays(90));
   const [minDate] = useState(() => inDays(1));
+  const [picked, setPicked] = useState<Picked>(() => {
+    const tenants = initial?.tenants ?? [tenantChoices.ownOrganisationId];
+    const locked = mode === 'edit' && tenants === 'all' && !tenantChoices.canChooseAll;
+    return {
+      permissions: initial?.permissions ?? [],
+      tenants: locked ? 'unchanged' : tenants === 'all' ? 'all' : tenants.length,
+    };
+  });
+  const refreshSummary = useCallback(() => {
+    if (form.current) setPicked(readPicked(form.current));
+  }, []);
+  useFocusFirstInvalid(form, state, state.status === 'invalid');
+
   if (mode === 'create' && state.status === 'success' && state.secret && state.key) {
     return <SecretReveal secret={state.secret} visibleId={state.key.visibleId} onDone={onClose} />;
   }
 
   const errors = state.fieldErrors ?? {};
   const err = (field: string) => (errors[field]?.length ? `${id}-${field}-error` : undefined);
+  const submitLabel = mode === 'create' ? 'Create key' : 'Save changes';
 
   return (
     <form
+      ref={form}
       noValidate
       className="space-y-5"
+      onChange={refreshSummary}
       onSubmit={(event) => {
         event.preventDefault();
         const data = new FormData(event.currentTarget);
         startTransition(() => formAction(data));
       }}
     >
-      {state.status !== 'idle' && state.status !== 'success' && state.message && (
-        <p role="alert" className="rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-700">
-          {state.message}
-        </p>
-      )}
       <div>
         <label htmlFor={`${id}-name`} className="block text-sm font-medium text-slate-700">
-          Name <span className="text-rose-600">*</span>
+          Name <span className="text-rose-700">*</span>
         </label>
         <input
           id={`${id}-name`}
           name="name"
+          data-field="name"
           defaultValue={initial?.name ?? ''}
           maxLength={100}
           aria-invalid={errors.name ? true : undefined}
@@ -114,11 +170,12 @@ export function ApiKeyForm({
       </div>
       <div>
         <label htmlFor={`${id}-description`} className="block text-sm font-medium text-slate-700">
-          Description <span className="font-normal text-slate-400">(optional)</span>
+          Description <span className="font-normal text-slate-600">(optional)</span>
         </label>
         <textarea
           id={`${id}-description`}
           name="description"
+          data-field="description"
           rows={2}
           defaultValue={initial?.description ?? ''}
           aria-invalid={errors.description ? true : undefined}
@@ -136,7 +193,9 @@ export function ApiKeyForm({
           <select
             id={`${id}-organisation`}
             name="organisation_id"
+            data-field="organisation_id"
             defaultValue={tenantChoices.ownOrganisationId}
+            aria-invalid={errors.organisation_id ? true : undefined}
             aria-describedby={err('organisation_id')}
             className={`mt-1 ${inputClasses}`}
           >
@@ -151,13 +210,14 @@ export function ApiKeyForm({
       )}
       <div>
         <label htmlFor={`${id}-expiry`} className="block text-sm font-medium text-slate-700">
-          Expiry date <span className="font-normal text-slate-400">(optional)</span>
+          Expiry date <span className="font-normal text-slate-600">(optional)</span>
         </label>
         <div className="mt-1 flex flex-wrap items-center gap-2">
           <input
             id={`${id}-expiry`}
             type="date"
             name="expiry_date"
+            data-field="expiry_date"
             value={expiry}
             min={minDate}
             onChange={(e) => setExpiry(e.currentTarget.value)}
@@ -177,15 +237,20 @@ export function ApiKeyForm({
         </div>
         <p
           id={`${id}-expiry-hint`}
-          className={`mt-1 text-xs ${expiry ? 'text-slate-500' : 'text-amber-700'}`}
+          className={`mt-1 text-xs ${expiry ? 'text-slate-600' : 'text-amber-700'}`}
         >
           {expiry
-            ? 'The key works through the end of this day (UTC). Recommended: 90 days to 1 year.'
+            ? `The key works through the end of ${formatDate(new Date(`${expiry}T00:00:00Z`))} (UTC). Recommended: 90 days to 1 year.`
             : 'No expiry: not recommended. The key works until someone revokes it. Recommended: 90 days to 1 year.'}
         </p>
         <FieldError id={`${id}-expiry_date-error`} errors={errors.expiry_date} />
       </div>
-      <PermissionGrid idPrefix={id} defaultValue={initial?.permissions ?? []} errors={errors.permissions} />
+      <PermissionGrid
+        idPrefix={id}
+        defaultValue={initial?.permissions ?? []}
+        errors={errors.permissions}
+        onPicked={refreshSummary}
+      />
       <TenantPicker
         idPrefix={id}
         organisations={tenantChoices.organisations}
@@ -207,7 +272,7 @@ export function ApiKeyForm({
             />
             <span>
               <span className="font-medium">Protected</span>
-              <span id={`${id}-protected-hint`} className="block text-xs text-slate-500">
+              <span id={`${id}-protected-hint`} className="block text-xs text-slate-600">
                 A protected key cannot be deleted until it is unprotected. It can still be disabled or
                 revoked.
               </span>
@@ -217,19 +282,32 @@ export function ApiKeyForm({
         </div>
       )}
       <FieldError id={`${id}-root-error`} errors={errors._} />
-      <div className="flex justify-end gap-2 border-t border-slate-200 pt-4">
-        <Button variant="secondary" onClick={onClose}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={pending}>
-          {pending
-            ? mode === 'create'
-              ? 'Creating…'
-              : 'Saving…'
-            : mode === 'create'
-              ? 'Create key'
-              : 'Save changes'}
-        </Button>
+      <div className="sticky -bottom-5 -mx-4 -mb-5 space-y-2 border-t border-slate-200 bg-surface px-4 py-3 sm:-mx-6 sm:px-6">
+        {state.status === 'error' && state.message && (
+          <div role="alert" className="flex flex-wrap items-center gap-2 text-sm text-rose-700">
+            <span className="flex-1">{state.message}</span>
+            <Button
+              variant="secondary"
+              size="sm"
+              disabled={pending}
+              onClick={() => form.current?.requestSubmit()}
+            >
+              Try again
+            </Button>
+          </div>
+        )}
+        <ErrorSummary form={form} errors={errors} labels={FIELD_LABELS} />
+        <div className="flex flex-wrap items-center justify-end gap-2">
+          <p className="mr-auto text-xs text-slate-600" data-testid="form-summary" aria-live="polite">
+            {summarise(picked, expiry)}
+          </p>
+          <Button variant="secondary" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button type="submit" disabled={pending}>
+            {pending ? (mode === 'create' ? 'Creating…' : 'Saving…') : submitLabel}
+          </Button>
+        </div>
       </div>
     </form>
   );

@@ -3,8 +3,9 @@
 import { startTransition, useActionState, useCallback, useState, useTransition } from 'react';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
-import { Menu } from '@/components/ui/menu';
+import { Menu, type MenuItem } from '@/components/ui/menu';
 import { useToast } from '@/components/ui/toast';
+import { callAction } from '@/lib/client/call-action';
 import type { ApiKeyView } from '@/lib/services/api-keys';
 import { protectedKeyMessage } from '@/lib/validation/api-keys';
 import {
@@ -43,13 +44,13 @@ export function KeyActions({
 
   function enable() {
     startEnabling(async () => {
-      const result = await setApiKeyEnabledAction(apiKey.id, true);
+      const result = await callAction(() => setApiKeyEnabledAction(apiKey.id, true));
       if (result.status === 'success') toast.success(result.message ?? 'Enabled.');
       else toast.error(result.message ?? 'Could not enable the key.');
     });
   }
 
-  const items = [
+  const items: MenuItem[] = [
     ...(revoked
       ? []
       : [
@@ -58,27 +59,30 @@ export function KeyActions({
           disabled
             ? { label: enabling ? 'Enabling…' : 'Enable', onSelect: enable, disabled: enabling }
             : { label: 'Disable', onSelect: () => setOpen('disable') },
-          { label: 'Revoke', onSelect: () => setOpen('revoke'), danger: true },
+          { label: 'Revoke', onSelect: () => setOpen('revoke'), danger: true, separated: true },
         ]),
-    { label: 'Delete', onSelect: () => setOpen('delete'), danger: true },
+    { label: 'Delete', onSelect: () => setOpen('delete'), danger: true, separated: revoked },
   ];
+  // The detail page: one primary action (Edit, or Delete for a revoked key), the rest in a menu.
+  const [primary, ...rest] = items;
 
   return (
-    <div className="flex flex-wrap justify-end gap-1">
+    <div className="flex flex-wrap justify-end gap-2">
       {layout === 'menu' ? (
         <Menu label="Actions" items={items} />
       ) : (
-        items.map((item) => (
-          <Button
-            key={item.label}
-            variant="secondary"
-            onClick={item.onSelect}
-            disabled={item.disabled}
-            className={item.danger ? 'text-rose-700' : ''}
-          >
-            {item.label}
+        <>
+          <Button variant={primary.danger ? 'danger' : 'primary'} onClick={primary.onSelect}>
+            {primary.label === 'Edit' ? 'Edit key' : primary.label}
           </Button>
-        ))
+          {rest.length > 0 && (
+            <Menu
+              label="More actions"
+              items={rest}
+              buttonClassName="inline-flex items-center gap-1 rounded-md border border-slate-300 bg-surface px-3.5 py-2 text-sm font-semibold text-slate-700 shadow-sm hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-indigo-600"
+            />
+          )}
+        </>
       )}
 
       {open === 'edit' && (
@@ -165,8 +169,8 @@ export function KeyActions({
             onSuccess={onDeleted}
           >
             <p>
-              The key is removed {revoked ? '' : 'and stops working at once'}. Its audit trail is kept. This
-              cannot be undone.
+              {revoked ? 'The key is removed.' : 'The key is removed and stops working at once.'} Its audit
+              trail is kept. This cannot be undone.
             </p>
           </ConfirmAction>
         ))}
@@ -197,16 +201,15 @@ function ConfirmAction({
   // (and this dialog with it) in the same render that delivers the result.
   const [state, dispatch, pending] = useActionState(
     async (prev: KeyActionState) => {
-      const result = await action(prev);
+      const result = await callAction(() => action(prev));
       if (result.status === 'success') {
         toast.success(result.message ?? 'Done.');
         if (!showsSecret) {
           onClose();
           onSuccess?.();
         }
-      } else {
-        toast.error(result.message ?? 'Something went wrong.');
       }
+      // A failure is shown in the dialog, with a retry: the dialog stays open and usable.
       return result;
     },
     { status: 'idle' } as KeyActionState,
@@ -214,7 +217,11 @@ function ConfirmAction({
 
   if (showsSecret && state.status === 'success' && state.secret && state.key) {
     return (
-      <Dialog title="New key generated" onClose={onClose}>
+      <Dialog
+        title="Key regenerated"
+        description="The old key no longer works. Copy the new one now: this is the only time it is shown."
+        onClose={onClose}
+      >
         <SecretReveal secret={state.secret} visibleId={state.key.visibleId} onDone={onClose} />
       </Dialog>
     );

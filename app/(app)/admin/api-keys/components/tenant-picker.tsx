@@ -38,13 +38,14 @@ export function TenantPicker({
   }
   return (
     <fieldset
+      data-field="tenants"
       aria-describedby={errors?.length ? errorId : undefined}
       aria-invalid={errors?.length ? true : undefined}
     >
       <legend className="text-sm font-medium text-slate-700">
-        Allowed tenants <span className="text-rose-600">*</span>
+        Allowed tenants <span className="text-rose-700">*</span>
       </legend>
-      <p className="text-xs text-slate-500">The organisations whose data this key may reach.</p>
+      <p className="text-xs text-slate-600">The organisations whose data this key may reach.</p>
       {canChooseAll ? (
         <div className="mt-2 space-y-1 text-sm">
           <label className="flex items-center gap-2">

@@ -1,8 +1,10 @@
 import Link from 'next/link';
+import { buttonClasses } from '@/components/ui/button';
+import { auditActionLabel } from '@/lib/audit-text';
 import type { FieldErrors } from '@/lib/errors';
 
 const input =
-  'mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm shadow-sm focus:border-indigo-500 focus:ring-2 focus:ring-indigo-500/20 focus:outline-none aria-invalid:border-red-500';
+  'mt-1 block w-full min-w-0 rounded-md border border-slate-300 bg-surface px-3 py-1.5 text-sm shadow-sm focus:border-indigo-500 focus:ring-2 focus:ring-indigo-500/20 focus:outline-none aria-invalid:border-rose-500';
 
 /** The filters as a plain GET form: they live in the URL, so a filtered view can be shared and exported. */
 export function AuditFilters({
@@ -21,7 +23,7 @@ export function AuditFilters({
       </label>
       {control}
       {errors[name] && (
-        <p id={`filter-${name}-error`} className="mt-1 text-xs text-red-700">
+        <p id={`filter-${name}-error`} className="mt-1 text-xs text-rose-700">
           {errors[name][0]}
         </p>
       )}
@@ -41,7 +43,7 @@ export function AuditFilters({
       action="/admin/audit-log"
       role="search"
       aria-label="Filter the audit log"
-      className="grid gap-3 rounded-xl border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-6"
+      className="grid gap-3 rounded-xl border border-slate-200 bg-surface p-4 sm:grid-cols-2 lg:grid-cols-6"
     >
       {field('actor', 'Actor', <input type="search" placeholder="E-mail or key" {...common('actor')} />)}
       {field(
@@ -51,7 +53,7 @@ export function AuditFilters({
           <option value="">All actions</option>
           {actions.map((a) => (
             <option key={a} value={a}>
-              {a}
+              {auditActionLabel(a)}
             </option>
           ))}
         </select>,
@@ -64,16 +66,10 @@ export function AuditFilters({
       {field('from', 'From', <input type="date" {...common('from')} />)}
       {field('to', 'To', <input type="date" {...common('to')} />)}
       <div className="flex items-end gap-2">
-        <button
-          type="submit"
-          className="rounded-md bg-indigo-600 px-4 py-1.5 text-sm font-medium text-white hover:bg-indigo-500"
-        >
+        <button type="submit" className={buttonClasses('primary')}>
           Filter
         </button>
-        <Link
-          href="/admin/audit-log"
-          className="rounded-md px-3 py-1.5 text-sm text-slate-600 hover:bg-slate-100"
-        >
+        <Link href="/admin/audit-log" className={buttonClasses('ghost')}>
           Reset
         </Link>
       </div>

@@ -6,6 +6,7 @@ import { Dialog } from '@/components/ui/dialog';
 import { Switch } from '@/components/ui/switch';
 import { useToast } from '@/components/ui/toast';
 import { setApiAccessAction, type SecurityActionState } from '../actions';
+import { callAction } from '@/lib/client/call-action';
 
 /** "API access for non-admins": allowing is immediate; turning it off asks first (it stops keys at once). */
 export function ApiAccessSwitch({ allowed }: { allowed: boolean }) {
@@ -13,7 +14,7 @@ export function ApiAccessSwitch({ allowed }: { allowed: boolean }) {
   const toast = useToast();
   const [, action, pending] = useActionState<SecurityActionState, FormData>(
     async (prev, formData) => {
-      const result = await setApiAccessAction(prev, formData);
+      const result = await callAction(() => setApiAccessAction(prev, formData));
       if (result.status === 'success') {
         setConfirmOff(false);
         toast.success(result.message ?? 'Saved.');
@@ -29,7 +30,7 @@ export function ApiAccessSwitch({ allowed }: { allowed: boolean }) {
         <h3 id="api-access-label" className="font-medium text-slate-900">
           API access for non-admins
         </h3>
-        <p id="api-access-help" className="mt-1 max-w-2xl text-sm text-slate-500">
+        <p id="api-access-help" className="mt-1 max-w-2xl text-sm text-slate-600">
           Whether users who are not admins may have a personal API key. Admins always have API access. Turning
           it off stops every non-admin personal key at once (they are kept, and work again when you allow it).
         </p>

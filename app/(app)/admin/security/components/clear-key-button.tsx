@@ -5,6 +5,7 @@ import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { useToast } from '@/components/ui/toast';
 import { clearUserKeyAction, type SecurityActionState } from '../actions';
+import { callAction } from '@/lib/client/call-action';
 
 /** "Clear API key" for one user, behind a confirmation. */
 export function ClearKeyButton({
@@ -20,7 +21,7 @@ export function ClearKeyButton({
   const toast = useToast();
   const [, action, pending] = useActionState<SecurityActionState, FormData>(
     async (prev, formData) => {
-      const result = await clearUserKeyAction(prev, formData);
+      const result = await callAction(() => clearUserKeyAction(prev, formData));
       if (result.status === 'success') {
         setOpen(false);
         toast.success(result.message ?? 'Cleared.');

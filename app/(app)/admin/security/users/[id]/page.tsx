@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { formatDateTime } from '@/components/ui/format';
+import { formatDateTime } from '@/lib/format';
 import { toWebhookRows } from '@/components/webhooks/rows';
 import { WebhookTable } from '@/components/webhooks/webhook-table';
 import { isAppError } from '@/lib/errors';
@@ -30,12 +30,12 @@ export default async function UserKeyPage({ params }: { params: Promise<{ id: st
           ← Security
         </Link>
         <h1 className="mt-2 text-2xl font-semibold tracking-tight">{user.name}</h1>
-        <p className="mt-1 text-sm text-slate-500">
+        <p className="mt-1 text-sm text-slate-600">
           {user.email} · {user.role}
         </p>
       </div>
 
-      <section aria-labelledby="key-heading" className="rounded-xl border border-slate-200 bg-white p-6">
+      <section aria-labelledby="key-heading" className="rounded-xl border border-slate-200 bg-surface p-6">
         <div className="flex flex-wrap items-start justify-between gap-4">
           <div>
             <h2 id="key-heading" className="text-lg font-semibold">
@@ -44,20 +44,20 @@ export default async function UserKeyPage({ params }: { params: Promise<{ id: st
             {key ? (
               <dl className="mt-3 grid grid-cols-1 gap-x-10 gap-y-3 text-sm sm:grid-cols-3">
                 <div>
-                  <dt className="text-xs font-medium text-slate-500 uppercase">Key</dt>
+                  <dt className="text-xs font-medium text-slate-600 uppercase">Key</dt>
                   <dd className="mt-0.5 font-mono">{key.visibleId}</dd>
                 </div>
                 <div>
-                  <dt className="text-xs font-medium text-slate-500 uppercase">Created</dt>
+                  <dt className="text-xs font-medium text-slate-600 uppercase">Created</dt>
                   <dd className="mt-0.5">{formatDateTime(key.regeneratedAt ?? key.createdAt)}</dd>
                 </div>
                 <div>
-                  <dt className="text-xs font-medium text-slate-500 uppercase">Last used</dt>
-                  <dd className="mt-0.5">{formatDateTime(key.lastUsedAt)}</dd>
+                  <dt className="text-xs font-medium text-slate-600 uppercase">Last used</dt>
+                  <dd className="mt-0.5">{formatDateTime(key.lastUsedAt, 'Never')}</dd>
                 </div>
               </dl>
             ) : (
-              <p className="mt-1 text-sm text-slate-500">
+              <p className="mt-1 text-sm text-slate-600">
                 No active key. The user can turn one on under API access.
               </p>
             )}

@@ -1,0 +1,6 @@
+CREATE INDEX "api_keys_list_created_idx" ON "api_keys" USING btree ("organisation_id","created_at","id") WHERE "api_keys"."kind" = 'integration';--> statement-breakpoint
+CREATE INDEX "api_keys_list_name_idx" ON "api_keys" USING btree ("organisation_id",lower("name"),"id") WHERE "api_keys"."kind" = 'integration';--> statement-breakpoint
+CREATE INDEX "api_keys_list_expires_idx" ON "api_keys" USING btree ("organisation_id","expires_at" NULLS FIRST,"id") WHERE "api_keys"."kind" = 'integration';--> statement-breakpoint
+CREATE INDEX "api_keys_list_last_used_idx" ON "api_keys" USING btree ("organisation_id","last_used_at" NULLS FIRST,"id") WHERE "api_keys"."kind" = 'integration';--> statement-breakpoint
+CREATE INDEX "api_keys_list_created_by_idx" ON "api_keys" USING btree ("organisation_id","created_by_user_id","id") WHERE "api_keys"."kind" = 'integration';--> statement-breakpoint
+CREATE INDEX "api_keys_list_status_idx" ON "api_keys" USING btree ("organisation_id","status","expires_at","last_used_at","created_at") WHERE "api_keys"."kind" = 'integration';

@@ -47,6 +47,41 @@ function onResponseClose() {
   globalThis[OBSERVE]?.(this.req.method, this.req.url, this.writableFinished ? this.statusCode : 499);
 }
 
+/** The methods the app answers; anything else never reaches Next (whose TRACE handling throws). */
+export const ALLOWED_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+/**
+ * TRACE, CONNECT and unknown methods: 405 with Allow, answered here because Next fails on them before
+ * any route code runs (a 500 and a stack trace per request). Under /crm in the API's error format.
+ * Returns true when it answered.
+ */
+export function refuseUnknownMethod(req, res) {
+  if (ALLOWED_METHODS.includes(req.method ?? '')) return false;
+  const allow = ALLOWED_METHODS.join(', ');
+  const requestId = randomUUID();
+  const api = (req.url ?? '').startsWith('/crm');
+  const body = api
+    ? JSON.stringify({
+        error: {
+          code: 'method_not_allowed',
+          message: `${String(req.method).slice(0, 20)} is not supported. Use ${allow}.`,
+          request_id: requestId,
+        },
+      })
+    : 'Method Not Allowed\n';
+  res.writeHead(405, {
+    allow,
+    'content-type': api ? 'application/json' : 'text/plain; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    'x-request-id': requestId,
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-store',
+  });
+  res.end(body);
+  req.resume(); // drain any body, so the connection can be reused
+  return true;
+}
+
 /** Request pre-processing: stamps that the app relies on. Other helpers add theirs here. */
 function stamp(req, res) {
   req.headers[PEER_HEADER] = req.socket.remoteAddress ?? '';
@@ -58,6 +93,7 @@ function stamp(req, res) {
 
 const server = createServer((req, res) => {
   const requestId = stamp(req, res);
+  if (refuseUnknownMethod(req, res)) return;
   if (draining) res.setHeader('connection', 'close');
   inFlight.add(res);
   res.once('close', onResponseClose);

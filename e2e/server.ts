@@ -27,6 +27,9 @@ const env: NodeJS.ProcessEnv = {
   NEXTAUTH_URL: `http://localhost:${port}`,
   // Usage counts reach the database within half a second, so tests can read them back.
   USAGE_FLUSH_MS: '500',
+  // The test runner is the trusted proxy: a spec names its client with X-Forwarded-For, so each
+  // throttle test counts from an address of its own (requests without the header are 127.0.0.1).
+  TRUSTED_PROXIES: '127.0.0.1,::1',
 };
 let cleanup: () => Promise<void>;
 if (mode === 'postgres') {

@@ -123,6 +123,11 @@ export function assertCanManageKeys(actor: Actor, access: 'read' | 'write'): voi
   }
 }
 
+/** Whether a key holding `held` may do what `needed` allows (admin holds every permission). */
+export function holdsPermission(held: readonly string[], needed: Permission): boolean {
+  return hasPermission(held, needed);
+}
+
 /** A key's permission check: `needed` must be held (admin holds every permission). */
 export function assertHoldsPermission(held: readonly string[], needed: Permission, message?: string): void {
   if (!hasPermission(held, needed)) {
@@ -288,6 +293,18 @@ export function assertMayGrantKey(
   assertMayGrantPermissions(actor, key.permissions);
   assertMayGrantTenants(actor, key.tenants);
   assertMayGrantExpiry(actor, key.expiresAt);
+}
+
+/**
+ * The tenants a new key reaches when its request names none: the organisation it is created in, for a
+ * person (an organisation admin's own; a superadmin's own unless they chose another); the one tenant
+ * of a calling one-tenant key. null: the calling key reaches several tenants (or all), so the request
+ * must name them.
+ */
+export function defaultKeyTenants(actor: Actor, organisationId: string): string[] | null {
+  if (actor.type !== 'key') return [organisationId];
+  if (actor.allTenants || actor.tenantIds.length !== 1) return null;
+  return [actor.tenantIds[0]];
 }
 
 /** Whether the key form may offer "All tenants" and other organisations to this user. */

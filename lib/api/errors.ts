@@ -29,7 +29,9 @@ export const HTTP_STATUS = {
   key_protected: 409,
   key_revoked_final: 409,
   idempotency_conflict: 409,
+  payload_too_large: 413,
   validation_failed: 422,
+  too_many_failed_attempts: 429,
   rate_limited: 429,
   internal_error: 500,
   service_unavailable: 503,
@@ -73,6 +75,7 @@ export function errorResponse(error: AppError, requestId: string, headers?: Head
   const h = new Headers(headers);
   h.set('x-request-id', requestId);
   if (status === 401) h.set('www-authenticate', 'Bearer realm="crm"');
+  if (error.retryAfterSeconds !== undefined) h.set('retry-after', String(error.retryAfterSeconds));
   // A database outage is short (a restart, a failover): tell clients when to come back.
   if (status === 503 && !h.has('retry-after')) h.set('retry-after', String(RETRY_AFTER_SECONDS));
   return Response.json(errorBody(error, requestId), { status, headers: h });

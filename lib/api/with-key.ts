@@ -11,7 +11,8 @@ import {
   tenantScopeOfUser,
 } from '@/lib/access';
 import { cachedKeyLookup } from '@/lib/key-check/cache';
-import { verifyKey, type VerifiedKey } from '@/lib/keys/verify';
+import { verifyKey, type KeyFailure, type VerifiedKey } from '@/lib/keys/verify';
+import { consume, retryAfterSeconds } from '@/lib/rate-limit';
 import { accessForMethod, permission, type Permission, type Resource } from '@/lib/permissions';
 import type { Actor, RequestContext } from '@/lib/actor';
 import { recordKeyCheck } from '@/lib/services/usage-recorder';
@@ -20,9 +21,11 @@ import { describeError, logError, logger } from '@/lib/log';
 import { countKeyCheck, type KeyCheckOutcome } from '@/lib/metrics';
 import { readEnv } from '@/lib/env';
 import { resolveTenant } from '@/lib/tenants';
+import { requireExistingTenant } from '@/lib/services/tenant-exists';
 import { appOrigins, presentedKey } from './credentials';
 import { AppError, validationError } from '@/lib/errors';
 import { errorResponse } from './errors';
+import { constraintViolation } from '@/db/rows';
 
 /** server.mjs stamps every request with its id (always overwritten, like x-crm-peer). */
 export const REQUEST_ID_HEADER = 'x-crm-request-id';
@@ -147,7 +150,7 @@ export function withKey<P extends Record<string, string | string[]> = Record<str
         checkSeconds = (performance.now() - started) / 1000;
         if (!result.ok) {
           keyId = result.keyId ?? null;
-          throw new AppError(result.code);
+          throw await failedKeyCheck(result.code, context.ip ?? null);
         }
         key = result.key;
         keyId = key.id;
@@ -168,6 +171,7 @@ export function withKey<P extends Record<string, string | string[]> = Record<str
       }
       const scope = key ?? tenantScopeOfUser(user!);
       const tenantId = options.tenant ? resolveTenant(scope, headers.get('x-tenant-id')) : '';
+      if (tenantId) await requireExistingTenant(tenantId);
       const params = (await route.params) ?? ({} as P);
       response = await withDeadline(
         handler(request, { params, requestId, actor, key, user, tenantId, context }),
@@ -205,8 +209,24 @@ export function withKey<P extends Record<string, string | string[]> = Record<str
 }
 
 /**
+ * A failed key check (malformed, unknown, revoked, expired, disabled…) counts against the client's
+ * address: past LIMITS.keyCheckFailures a minute, further failures are 429 too_many_failed_attempts with
+ * Retry-After. Only failures touch the limiter — a valid key's check stays a cache hit with no
+ * database round trip, so valid keys from the same address keep working. A missing key is no guess.
+ */
+async function failedKeyCheck(code: KeyFailure, ip: string | null): Promise<AppError> {
+  if (code === 'key_missing') return new AppError(code);
+  const limit = await consume('keyCheckFailures', ip ?? 'unknown');
+  if (limit.allowed) return new AppError(code);
+  return new AppError('too_many_failed_attempts', undefined, undefined, {
+    retryAfterSeconds: retryAfterSeconds(limit),
+  });
+}
+
+/**
  * Any thrown value as the API's JSON error. The database out of reach is 503 service_unavailable
- * with Retry-After (the client may retry in a moment), never a 500. Unknown errors are logged —
+ * with Retry-After (the client may retry in a moment), never a 500. A constraint or data error the
+ * service's checks did not foresee is still the request's fault: a 4xx. Unknown errors are logged —
  * class, code, request id and a scrubbed message, never parameters (lib/log.ts) — and never shown.
  */
 export function renderError(error: unknown, requestId: string): Response {
@@ -215,6 +235,18 @@ export function renderError(error: unknown, requestId: string): Response {
   if (isDatabaseUnavailable(error)) {
     logger().warn({ request_id: requestId, err: describeError(error) }, 'database unavailable: 503');
     return errorResponse(new AppError('service_unavailable'), requestId);
+  }
+  const violation = constraintViolation(error);
+  if (violation) {
+    logger().warn({ request_id: requestId, sqlstate: violation.sqlstate }, 'database refused the request');
+    if (violation.sqlstate === '23505') return errorResponse(new AppError('conflict'), requestId);
+    return errorResponse(
+      new AppError(
+        'validation_failed',
+        'The request refers to a record that does not exist or holds an invalid value.',
+      ),
+      requestId,
+    );
   }
   logError(error, 'unhandled error in API route', { request_id: requestId });
   return errorResponse(new AppError('internal_error'), requestId);

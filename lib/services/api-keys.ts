@@ -18,6 +18,7 @@ import { announceKeyChange } from '@/lib/key-check/invalidation';
 import type { Permission } from '@/lib/permissions';
 import { displayStatus, type ApiKeyDisplayStatus } from '@/lib/keys/lifecycle';
 import {
+  protectedKeyMessage,
   type CreateApiKeyInput,
   type ListApiKeysInput,
   type UpdateApiKeyInput,
@@ -25,6 +26,7 @@ import {
 import {
   assertCanManageKeys,
   assertMayGrantKey,
+  defaultKeyTenants,
   keyInScope,
   keyScope,
   organisationScope,
@@ -102,6 +104,7 @@ function auditable(key: ApiKey, tenantIds: string[]) {
     tenants: key.allTenants ? 'all' : tenantIds,
     expires_at: key.expiresAt,
     status: key.status,
+    protected: key.protected,
   };
 }
 
@@ -186,16 +189,28 @@ export async function createApiKey(
 ): Promise<CreatedApiKey> {
   assertCanManageKeys(actor, 'write');
   const organisationId = owningOrganisationForNewKey(actor, input.organisation_id);
+  const tenants = input.tenants ?? defaultKeyTenants(actor, organisationId);
+  if (!tenants) {
+    throw new AppError(
+      'validation_failed',
+      'Name the tenants: the calling key reaches several organisations.',
+      {
+        tenants: [
+          'Required when the calling key reaches several organisations (or all): name the ones the new key may reach.',
+        ],
+      },
+    );
+  }
   assertMayGrantKey(actor, {
     permissions: input.permissions,
-    tenants: input.tenants,
+    tenants,
     expiresAt: input.expiry_date ?? null,
   });
 
   const secret = generateKey('integration');
   try {
     const key = await db.transaction(async (tx) => {
-      await checkTenantsExist(tx, input.tenants);
+      await checkTenantsExist(tx, tenants);
       if (await isKeyNameTaken({ organisationId, name: input.name, db: tx })) throw nameTaken();
       const [created] = await tx
         .insert(apiKeys)
@@ -207,20 +222,20 @@ export async function createApiKey(
           keyHash: hashKey(secret),
           ...describeKey(secret),
           permissions: input.permissions,
-          allTenants: input.tenants === 'all',
+          allTenants: tenants === 'all',
           expiresAt: input.expiry_date ?? null,
           createdByUserId: actor.type === 'user' ? actor.userId : actor.type === 'key' ? actor.userId : null,
           createdByKeyId: actor.type === 'key' ? actor.keyId : null,
         })
         .returning();
-      await writeTenants(tx, created.id, input.tenants);
+      await writeTenants(tx, created.id, tenants);
       await recordAudit(tx, {
         actor,
         context,
         action: 'key.created',
         organisationId,
         target: { type: 'api_key', id: created.id, label: `${created.name} (${visibleIdentifier(created)})` },
-        changes: diffFields({}, auditable(created, input.tenants === 'all' ? [] : input.tenants)),
+        changes: diffFields({}, auditable(created, tenants === 'all' ? [] : tenants)),
       });
       return loadView(tx, created.id, actor);
     });
@@ -337,7 +352,10 @@ export async function updateApiKey(
 ): Promise<ApiKeyView> {
   try {
     return await changeKey(actor, id, async (tx, key, tenantIds) => {
-      refuseIfRevoked(key);
+      // A revoked key can still be unprotected (so that it can be deleted), and nothing else.
+      if (Object.entries(input).some(([field, value]) => field !== 'protected' && value !== undefined)) {
+        refuseIfRevoked(key);
+      }
       // The key as it will be must still be one the actor could create (rules 3 and 4).
       assertMayGrantKey(actor, {
         permissions: input.permissions ?? key.permissions,
@@ -357,6 +375,7 @@ export async function updateApiKey(
       if (input.expiry_date !== undefined) patch.expiresAt = input.expiry_date;
       if (input.permissions !== undefined) patch.permissions = input.permissions;
       if (input.tenants !== undefined) patch.allTenants = input.tenants === 'all';
+      if (input.protected !== undefined) patch.protected = input.protected;
       const [updated] = await tx.update(apiKeys).set(patch).where(eq(apiKeys.id, id)).returning();
       if (input.tenants !== undefined) await writeTenants(tx, id, input.tenants);
       const newTenantIds =
@@ -465,7 +484,7 @@ export async function revokeApiKey(actor: Actor, id: string, context?: RequestCo
 /** Delete a key; its audit events stay. Protected keys refuse. */
 export async function deleteApiKey(actor: Actor, id: string, context?: RequestContext): Promise<void> {
   await changeKey(actor, id, async (tx, key, tenantIds) => {
-    if (key.protected) throw new AppError('key_protected');
+    if (key.protected) throw new AppError('key_protected', protectedKeyMessage(id));
     await tx.delete(apiKeys).where(eq(apiKeys.id, id));
     await recordAudit(tx, {
       actor,

@@ -3,10 +3,22 @@ import { and, count, desc, eq, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { z } from 'zod';
 import { db, type Executor } from '@/db';
-import { calls, contacts, customers, inventoryItems, leads, services } from '@/db/schema';
-import { uniqueViolation } from '@/db/rows';
+import {
+  agents,
+  calls,
+  contacts,
+  customers,
+  integrations,
+  inventoryItems,
+  knowledgeBaseArticles,
+  leads,
+  provisioningRequests,
+  services,
+} from '@/db/schema';
+import { constraintViolation, uniqueViolation } from '@/db/rows';
 import { AppError, type FieldErrors } from '@/lib/errors';
 import type { Resource } from '@/lib/permissions';
+import { agentSchema, createAgentSchema, updateAgentSchema } from '@/lib/validation/agents';
 import { callSchema, createCallSchema, updateCallSchema } from '@/lib/validation/calls';
 import { contactSchema, createContactSchema, updateContactSchema } from '@/lib/validation/contacts';
 import type { ListQuery } from '@/lib/validation/crm';
@@ -16,7 +28,18 @@ import {
   inventoryItemSchema,
   updateInventoryItemSchema,
 } from '@/lib/validation/inventory';
+import {
+  createIntegrationSchema,
+  integrationSchema,
+  updateIntegrationSchema,
+} from '@/lib/validation/integrations';
+import { articleSchema, createArticleSchema, updateArticleSchema } from '@/lib/validation/knowledge-base';
 import { createLeadSchema, leadSchema, updateLeadSchema } from '@/lib/validation/leads';
+import {
+  createProvisioningRequestSchema,
+  provisioningRequestSchema,
+  updateProvisioningRequestSchema,
+} from '@/lib/validation/provisioning';
 import { createServiceSchema, serviceSchema, updateServiceSchema } from '@/lib/validation/services';
 import type { Actor } from '@/lib/actor';
 import { emitEntityChange, type WebhookEntity } from './entity-events';
@@ -77,7 +100,7 @@ export function defineCrmResource(def: CrmResourceDefinition) {
   const dateFields = new Set(
     Object.keys((def.outputSchema as unknown as z.ZodObject).shape ?? {}).filter((k) => k.endsWith('_at')),
   );
-  const notFound = () => new AppError('not_found', `No ${def.entity.replace('_', ' ')} with this id.`);
+  const notFound = () => new AppError('not_found', `No ${def.entity.replace(/_/g, ' ')} with this id.`);
   const inTenant = (tenantId: string, id?: string): SQL =>
     and(eq(t.organisationId, tenantId), id ? eq(t.id, id) : undefined)!;
 
@@ -98,10 +121,21 @@ export function defineCrmResource(def: CrmResourceDefinition) {
     }
   }
 
+  /** A constraint the checks above did not catch (a race): the field it is about, as a 4xx. */
   function rethrowUnique(error: unknown): never {
     const constraint = uniqueViolation(error);
     const known = constraint ? def.unique?.[constraint] : undefined;
     if (known) throw new AppError('conflict', known.message, { [known.field]: [known.message] });
+    const violation = constraintViolation(error);
+    if (violation?.sqlstate === '23503') {
+      // e.g. calls_customer_id_customers_id_fk: the referenced record was deleted meanwhile.
+      const field = Object.keys(def.references ?? {}).find((f) => violation.constraint.includes(`_${f}_`));
+      if (field) {
+        throw new AppError('validation_failed', `Invalid fields: ${field}.`, {
+          [field]: ['No record with this id in this tenant.'],
+        });
+      }
+    }
     throw error;
   }
 
@@ -174,14 +208,15 @@ export function defineCrmResource(def: CrmResourceDefinition) {
       if (!isUuid(id)) throw notFound();
       try {
         return await db.transaction(async (tx) => {
+          // References are checked before writing: a bad one is a 422 naming the field, and never
+          // reaches the foreign key (whose error would carry the query and its parameters).
+          await checkReferences(tx, tenantId, input);
           const [row] = await tx
             .update(t)
             .set({ ...toColumns(input, dateFields), updatedAt: new Date() } as never)
             .where(inTenant(tenantId, id))
             .returning();
           if (!row) throw notFound();
-          // Checked after the update, inside the transaction: a bad reference rolls it back.
-          await checkReferences(tx, tenantId, input);
           const record = toRecord(def, row as Row);
           await emitEntityChange(tx, {
             organisationId: tenantId,
@@ -275,3 +310,54 @@ export const inventoryResource = defineCrmResource({
     inventory_items_org_sku_unique: { field: 'sku', message: 'An item with this SKU already exists.' },
   },
 });
+
+export const provisioningResource = defineCrmResource({
+  resource: 'provisioning',
+  entity: 'provisioning_request',
+  table: provisioningRequests,
+  createSchema: createProvisioningRequestSchema,
+  updateSchema: updateProvisioningRequestSchema,
+  outputSchema: provisioningRequestSchema,
+  references: { service_id: services, customer_id: customers },
+});
+
+export const agentResource = defineCrmResource({
+  resource: 'agents',
+  entity: 'agent',
+  table: agents,
+  createSchema: createAgentSchema,
+  updateSchema: updateAgentSchema,
+  outputSchema: agentSchema,
+});
+
+export const knowledgeBaseResource = defineCrmResource({
+  resource: 'knowledge_base',
+  entity: 'knowledge_base_article',
+  table: knowledgeBaseArticles,
+  createSchema: createArticleSchema,
+  updateSchema: updateArticleSchema,
+  outputSchema: articleSchema,
+});
+
+export const integrationResource = defineCrmResource({
+  resource: 'integrations',
+  entity: 'integration',
+  table: integrations,
+  createSchema: createIntegrationSchema,
+  updateSchema: updateIntegrationSchema,
+  outputSchema: integrationSchema,
+});
+
+/** Every CRM resource made with defineCrmResource, in catalogue order. */
+export const CRM_RESOURCES = [
+  customerResource,
+  contactResource,
+  leadResource,
+  callResource,
+  serviceResource,
+  inventoryResource,
+  provisioningResource,
+  agentResource,
+  knowledgeBaseResource,
+  integrationResource,
+] as const;

@@ -142,8 +142,10 @@ export function recordKeyCheck(event: KeyCheckEvent): void {
       denied: event.outcome === 'denied' ? 1 : 0,
       rateLimited: event.outcome === 'rate_limited' ? 1 : 0,
     });
-    laterOf(s.lastUsed, event.keyId, event.at);
   }
+  // "Last used" and the "unused for 30 days" filter mean accepted use: a refused request (revoked,
+  // disabled, expired, lacking the permission, throttled) is counted and logged but moves nothing.
+  if (event.outcome === 'success') laterOf(s.lastUsed, event.keyId, event.at);
   if (s.log.length >= MAX_BUFFERED_LOG) {
     const drop = s.log.length - MAX_BUFFERED_LOG + 1;
     s.log.splice(0, drop);

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { API_KEY_DISPLAY_STATUSES, DAY_MS as DAY, type ApiKeyDisplayStatus } from '@/lib/keys/lifecycle';
-import { ALL_PERMISSIONS, isPermission, normalisePermissions, type Permission } from '@/lib/permissions';
+import {
+  ALL_PERMISSIONS,
+  normalisePermissions,
+  PERMISSION_ALIASES,
+  resolvePermission,
+  type Permission,
+} from '@/lib/permissions';
 
 export const API_KEY_STATUS_FILTERS = [
   'all',
@@ -25,7 +31,15 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
  * Empty or null means no expiry. Never in the past.
  */
 export const expiryDateSchema = z
-  .union([z.string().trim(), z.null()])
+  .union([
+    z.string().trim().meta({
+      // What clients should send (the server also reads "" as "never"); a refinement is invisible here.
+      pattern: '^(\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2}))?)?$',
+      description:
+        'A future date (YYYY-MM-DD: the key works through that day, UTC) or ISO 8601 date-time; null: never.',
+    }),
+    z.null(),
+  ])
   .optional()
   .transform((value, ctx): Date | null | undefined => {
     if (value === undefined) return undefined;
@@ -52,12 +66,30 @@ function isRealDate(value: string): boolean {
   return new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
 }
 
+/**
+ * One permission as the API accepts it: a canonical name, or a deprecated alias of the published
+ * request format (view_customer, create_services, …). Validated as text by permissionsSchema below
+ * (one message listing the unknown names); documented as the two enums, the aliases marked deprecated.
+ */
+const permissionNameSchema = z.string().meta({
+  anyOf: [
+    { enum: ALL_PERMISSIONS },
+    {
+      enum: [...PERMISSION_ALIASES.keys()],
+      deprecated: true,
+      description:
+        'Deprecated aliases, accepted on input only: view_<resource> is <resource>:read; create_, update_ and ' +
+        'delete_<resource> are <resource>:write (singular or plural). Responses always show the canonical names.',
+    },
+  ],
+});
+
 export const permissionsSchema = z
-  .array(z.string(), { error: 'Choose at least one permission.' })
+  .array(permissionNameSchema, { error: 'Choose at least one permission.' })
   .min(1, 'Choose at least one permission.')
   .max(ALL_PERMISSIONS.length * 2)
   .superRefine((list, ctx) => {
-    const unknown = list.filter((p) => !isPermission(p));
+    const unknown = list.filter((p) => !resolvePermission(p));
     if (unknown.length) {
       ctx.addIssue({
         code: 'custom',
@@ -65,7 +97,7 @@ export const permissionsSchema = z
       });
     }
   })
-  .transform((list) => normalisePermissions(list) as Permission[]);
+  .transform((list) => normalisePermissions(list.map((p) => resolvePermission(p) ?? p)) as Permission[]);
 
 export const tenantsSchema = z.union(
   [
@@ -84,7 +116,8 @@ const nameSchema = z
   .trim()
   .min(1, 'Enter a name.')
   .max(100, 'Keep the name under 100 characters.')
-  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'The name cannot contain control characters.');
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'The name cannot contain control characters.')
+  .meta({ pattern: '^[^\\u0000-\\u001f\\u007f]*$' });
 
 const descriptionSchema = z.string().trim().max(500, 'Keep the description under 500 characters.');
 
@@ -93,7 +126,11 @@ export const createApiKeySchema = z.strictObject({
   description: descriptionSchema.optional().default(''),
   expiry_date: expiryDateSchema,
   permissions: permissionsSchema,
-  tenants: tenantsSchema,
+  /**
+   * Optional: left out, the key reaches the organisation it is created in (the caller's own), or the
+   * one tenant of a calling one-tenant key. A calling key that reaches several tenants must name them.
+   */
+  tenants: tenantsSchema.optional(),
   /** Superadmins may create a key owned by another organisation; defaults to the creator's. */
   organisation_id: z.uuid().optional(),
 });
@@ -106,9 +143,20 @@ export const updateApiKeySchema = z
     expiry_date: expiryDateSchema,
     permissions: permissionsSchema.optional(),
     tenants: tenantsSchema.optional(),
+    /** A protected key cannot be deleted (it can still be disabled or revoked); false unprotects it. */
+    protected: z.boolean({ error: 'Protected is true or false.' }).optional(),
   })
-  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'Change at least one field.' });
+  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'Change at least one field.' })
+  .meta({ minProperties: 1 });
 export type UpdateApiKeyInput = z.output<typeof updateApiKeySchema>;
+
+/** What a refused delete says: how to unprotect the key, over the API and in the admin pages. */
+export function protectedKeyMessage(id: string): string {
+  return (
+    'This key is protected and cannot be deleted. Unprotect it first: ' +
+    `PATCH /crm/api-keys/${id} {"protected": false} or Edit → Protected.`
+  );
+}
 
 export const listApiKeysSchema = z.object({
   status: z.enum(API_KEY_STATUS_FILTERS).default('all'),

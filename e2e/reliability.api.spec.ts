@@ -141,6 +141,11 @@ test('outage, recovery, metrics, drain and a log without secrets', async ({}, te
       expect(r.status, r.body).toBe(200);
       told200++;
     }
+    // The key is fine but the request needs the database: 503, and not counted as a successful use.
+    for (let i = 0; i < 3; i++) {
+      const r = await send(port, '/crm/customers', { 'x-api-key': cached });
+      expect(r.status, r.body).toBe(503);
+    }
     expect((await send(port, '/crm/health/ready', {})).status).toBe(503);
     expect((await send(port, '/crm/health/live', {})).status).toBe(200);
     // Secrets in play while things fail: a bearer key, and a sign-in with a password.

@@ -1,7 +1,7 @@
 /**
  * Work that must finish before the database closes on shutdown (SIGTERM/SIGINT): background workers
- * register here; the usage flusher's signal handling (lib/services/usage.ts) runs them all, then
- * closes the database once, so no worker is left mid-query on a closed connection.
+ * register here; lib/lifecycle.ts runs them all after the HTTP drain, then closes the database once,
+ * so no worker is left mid-query on a closed connection.
  */
 type Hook = () => Promise<void>;
 const globalKey = Symbol.for('crm.shutdown-hooks');

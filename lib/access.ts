@@ -3,6 +3,7 @@ import { AppError } from '@/lib/errors';
 import { hasPermission, type Permission } from '@/lib/permissions';
 import type { OrganisationScope } from '@/db/queries/api-keys';
 import type { Actor } from '@/lib/actor';
+import { addressAllowed } from '@/lib/keys/allowed-ips';
 
 /** Whether the actor may manage (write) or see (read) integration keys at all. */
 export function assertCanManageKeys(actor: Actor, access: 'read' | 'write'): void {
@@ -33,4 +34,22 @@ export function assertCanReadAudit(actor: Actor): void {
   if (actor.type === 'system') return;
   if (actor.type === 'user' && (actor.role === 'admin' || actor.role === 'superadmin')) return;
   throw new AppError('forbidden', 'Only admins can read the audit log.');
+}
+
+/**
+ * A key with an IP allowlist works only from those addresses (the client address of
+ * lib/api/client-address.ts: the socket's, or behind TRUSTED_PROXIES the forwarded one). No allowlist:
+ * anywhere. An unknown address never passes an allowlist.
+ */
+export function assertKeyMayBeUsedFrom(
+  key: { allowedIps: readonly string[] | null },
+  address: string | null,
+): void {
+  if (!key.allowedIps || key.allowedIps.length === 0) return;
+  if (!addressAllowed(key.allowedIps, address)) {
+    throw new AppError(
+      'ip_not_allowed',
+      `This API key may not be used from ${address ?? 'an unknown address'}.`,
+    );
+  }
 }

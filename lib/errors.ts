@@ -18,6 +18,7 @@ export const ERROR_MESSAGES = {
   unauthenticated: 'Sign in or send an API key.',
   permission_denied: 'The API key lacks the permission this request needs.',
   tenant_forbidden: 'The API key may not reach this tenant.',
+  ip_not_allowed: 'The API key may not be used from this IP address.',
   forbidden: 'You are not allowed to do this.',
   not_found: 'Not found.',
   method_not_allowed: 'Method not allowed.',

@@ -17,6 +17,10 @@ type Row = {
   all_tenants: boolean;
   status: KeyRecord['status'];
   expires_at: string | Date | null;
+  previous_key_hash: string | null;
+  previous_key_expires_at: string | Date | null;
+  allowed_ips: string[] | null;
+  rate_limit_per_minute: number | null;
   owner_role: 'superadmin' | 'admin' | 'user' | null;
   owner_disabled: boolean | null;
   api_access: boolean;
@@ -27,6 +31,7 @@ function selectKeys(where: SQL) {
   return sql`
     select k.id, k.organisation_id, k.kind, k.user_id, k.name, k.key_hash, k.prefix, k.last_four,
            k.permissions, k.all_tenants, k.status, k.expires_at,
+           k.previous_key_hash, k.previous_key_expires_at, k.allowed_ips, k.rate_limit_per_minute,
            u.role as owner_role, (u.disabled_at is not null) as owner_disabled,
            o.api_access_for_non_admins as api_access,
            (select coalesce(array_agg(t.organisation_id::text), '{}') from api_key_tenants t where t.api_key_id = k.id) as tenant_ids
@@ -51,6 +56,10 @@ function toKeyRecord(r: Row): KeyRecord {
     tenantIds: r.tenant_ids ?? [],
     status: r.status,
     expiresAt: r.expires_at ? new Date(r.expires_at) : null,
+    previousKeyHash: r.previous_key_hash,
+    previousKeyExpiresAt: r.previous_key_expires_at ? new Date(r.previous_key_expires_at) : null,
+    allowedIps: r.allowed_ips && r.allowed_ips.length ? r.allowed_ips : null,
+    rateLimitPerMinute: r.rate_limit_per_minute,
     owner:
       r.kind === 'personal' && r.owner_role
         ? { role: r.owner_role, disabled: Boolean(r.owner_disabled) }
@@ -60,8 +69,9 @@ function toKeyRecord(r: Row): KeyRecord {
 }
 
 /**
- * The one query behind every key check: by the unique hash index, with the owner, the organisation
- * switch and the allowed tenants in the same round trip.
+ * The one query behind every key check: by the unique hash index (the current secret, or the
+ * previous one during a rotation's overlap: two unique indexes, one bitmap-OR), with the owner, the
+ * organisation switch and the allowed tenants in the same round trip.
  */
 export async function findKeyByHash({
   keyHash,
@@ -70,7 +80,9 @@ export async function findKeyByHash({
   keyHash: string;
   db?: Executor;
 }): Promise<KeyRecord | null> {
-  const result = await db.execute<Row>(sql`${selectKeys(sql`k.key_hash = ${keyHash}`)} limit 1`);
+  const result = await db.execute<Row>(
+    sql`${selectKeys(sql`(k.key_hash = ${keyHash} or k.previous_key_hash = ${keyHash})`)} limit 1`,
+  );
   const r = rowsOf<Row>(result)[0];
   return r ? toKeyRecord(r) : null;
 }

@@ -21,6 +21,7 @@ export const HTTP_STATUS = {
   unauthenticated: 401,
   permission_denied: 403,
   tenant_forbidden: 403,
+  ip_not_allowed: 403,
   forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,

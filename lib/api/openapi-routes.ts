@@ -6,6 +6,8 @@ import * as apiKey from '@/app/crm/api-keys/[id]/route';
 import * as apiKeyDisable from '@/app/crm/api-keys/[id]/disable/route';
 import * as apiKeyEnable from '@/app/crm/api-keys/[id]/enable/route';
 import * as apiKeyRegenerate from '@/app/crm/api-keys/[id]/regenerate/route';
+import * as apiKeyEndOverlap from '@/app/crm/api-keys/[id]/end-overlap/route';
+import * as apiKeyRotation from '@/app/crm/api-keys/[id]/rotation/route';
 import * as apiKeyUsage from '@/app/crm/api-keys/[id]/usage/route';
 import * as apiKeyRevoke from '@/app/crm/api-keys/[id]/revoke/route';
 import * as calls from '@/app/crm/calls/route';
@@ -42,6 +44,8 @@ import {
   createApiKeySchema,
   createdApiKeyResponseSchema,
   listApiKeysSchema,
+  regenerateApiKeySchema,
+  rotationResponseSchema,
   updateApiKeySchema,
 } from '@/lib/validation/api-keys';
 import { listQuerySchema, pageSchema } from '@/lib/validation/crm';
@@ -196,11 +200,36 @@ export function openApiRoutes(): RouteDoc[] {
     defineRoute('/crm/api-keys/{id}/regenerate', apiKeyRegenerate, {
       POST: {
         summary: 'Regenerate an API key',
-        description: 'A new secret (in `api_key`, shown once); the old one fails from the next request.',
+        description:
+          'A new secret (in `api_key`, shown once). With `grace_period_seconds` (0 to 604800, never past the ' +
+          "key's own expiry) the old secret keeps working until `previous_key_expires_at`, so callers can " +
+          'switch without downtime; from that moment it is refused (401). Without it (0, the default) the ' +
+          'old secret fails from the next request. Regenerating during an overlap ends the older secret at ' +
+          "once. Refused (422, `expiry_date`) while the key's expiry is outside the organisation's key policy.",
+        body: regenerateApiKeySchema,
+        example: { grace_period_seconds: 86400 },
         response: createdApiKeyResponseSchema,
         status: 201,
         idempotent: true,
         errors: ['forbidden', 'key_revoked_final'],
+      },
+    }),
+    defineRoute('/crm/api-keys/{id}/rotation', apiKeyRotation, {
+      GET: {
+        summary: 'Which secret callers use during a rotation',
+        description:
+          'While both secrets work: requests per secret in the current and previous clock hour, and when ' +
+          'the old secret was last used, so you can see when it has gone quiet. `rotating: false` otherwise.',
+        response: rotationResponseSchema,
+      },
+    }),
+    defineRoute('/crm/api-keys/{id}/end-overlap', apiKeyEndOverlap, {
+      POST: {
+        summary: 'End a rotation overlap now',
+        description:
+          'The previous secret is refused from the next request. Nothing happens when no overlap runs.',
+        response: apiKeyResponseSchema,
+        errors: ['forbidden'],
       },
     }),
     defineRoute('/crm/api-keys/{id}/disable', apiKeyDisable, {

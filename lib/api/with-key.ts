@@ -21,6 +21,8 @@ import {
 } from '@/lib/permissions';
 import type { Actor, RequestContext } from '@/lib/actor';
 import { recordKeyCheck } from '@/lib/services/usage';
+import { noteRotationEnded } from '@/lib/services/key-rotation';
+import { assertKeyMayBeUsedFrom } from '@/lib/access';
 import { resolveTenant } from '@/lib/tenants';
 import { presentedKey, isCrossSite } from './credentials';
 import { AppError, validationError } from '@/lib/errors';
@@ -93,6 +95,7 @@ export function withKey<P extends Record<string, string | string[]> = Record<str
     const context = contextFromHeaders(headers);
     let keyId: string | null = null;
     let organisationId: string | null = null;
+    let previousSecret = false;
     let response: Response;
     try {
       await getReadyDatabase();
@@ -112,11 +115,14 @@ export function withKey<P extends Record<string, string | string[]> = Record<str
         const result = await verifyKey(presented, cachedKeyLookup);
         if (!result.ok) {
           keyId = result.keyId ?? null;
+          if (result.rotationEnded && keyId) noteRotationEnded(keyId);
           throw new AppError(result.code);
         }
         key = result.key;
         keyId = key.id;
         organisationId = key.organisationId;
+        previousSecret = key.usedPreviousSecret;
+        assertKeyMayBeUsedFrom(key, context.ip ?? null);
         const needed = neededPermission(options, request.method);
         if (needed && !hasPermission(key.permissions, needed)) {
           throw new AppError('permission_denied', `This key needs the ${needed} permission.`);
@@ -157,6 +163,7 @@ export function withKey<P extends Record<string, string | string[]> = Record<str
         userAgent: context.userAgent ?? null,
         latencyMs: performance.now() - started,
         at: new Date(),
+        previousSecret,
       });
     }
     return response;

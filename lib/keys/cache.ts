@@ -1,6 +1,6 @@
 import 'server-only';
 import { LRUCache } from 'lru-cache';
-import { asc, count, gt } from 'drizzle-orm';
+import { asc, count, gt, isNotNull } from 'drizzle-orm';
 import { db, getDatabase } from '@/db';
 import { apiKeys } from '@/db/schema';
 import { findKeyByHash } from '@/db/queries/key-lookup';
@@ -177,6 +177,12 @@ async function rebuildFilter(s: CacheState): Promise<void> {
     if (page.length < 20_000) break;
     after = page[page.length - 1].h;
   }
+  // Rotations in their overlap: the previous secrets are keys too (few; no paging needed).
+  const previous = await db
+    .select({ h: apiKeys.previousKeyHash })
+    .from(apiKeys)
+    .where(isNotNull(apiKeys.previousKeyHash));
+  for (const { h } of previous) if (h) filter.add(h);
   if (s.filterLoading === filter) {
     s.filter = filter;
     s.filterLoading = null;

@@ -10,17 +10,19 @@ import {
   summariseApiKeys,
 } from '@/db/queries/api-keys';
 import { listAuditEventsForTarget } from '@/db/queries/audit';
-import { listOrganisations } from '@/db/queries/organisations';
+import { findKeyPolicies, listOrganisations } from '@/db/queries/organisations';
 import { uniqueViolation } from '@/db/rows';
 import { AppError } from '@/lib/errors';
 import { describeKey, generateKey, hashKey, visibleIdentifier } from '@/lib/keys/format';
 import { announceKeyChange } from '@/lib/keys/invalidation';
+import { expiryPolicyViolation, type KeyPolicy } from '@/lib/keys/policy';
 import { canGrant, type Permission } from '@/lib/permissions';
 import {
   displayStatus,
   type ApiKeyDisplayStatus,
   type CreateApiKeyInput,
   type ListApiKeysInput,
+  type RegenerateApiKeyInput,
   type UpdateApiKeyInput,
 } from '@/lib/validation/api-keys';
 import { assertCanManageKeys, isSuperadmin, organisationScope } from '@/lib/access';
@@ -50,7 +52,24 @@ export type ApiKeyView = {
   regeneratedAt: Date | null;
   disabledAt: Date | null;
   revokedAt: Date | null;
+  allowedIps: string[] | null;
+  rateLimitPerMinute: number | null;
+  /** A rotation in its overlap: the old secret's visible identifier and when it stops working. */
+  rotation: { previousVisibleId: string; endsAt: Date; previousLastUsedAt: Date | null } | null;
+  /** Reported leaked by a secret scanner. */
+  leak: { at: Date; url: string | null } | null;
+  /** The key breaks its organisation's key policy (made before the policy, or by a superadmin). */
+  outsidePolicy: boolean;
 };
+
+const NO_POLICY: KeyPolicy = { keysMustExpire: false, maxLifetimeDays: null };
+
+/** Whether a rotation's overlap is still running (the previous secret still works). */
+export function rotationRunning(key: ApiKey, now = new Date()): boolean {
+  return Boolean(
+    key.previousKeyHash && key.previousKeyExpiresAt && key.previousKeyExpiresAt.getTime() > now.getTime(),
+  );
+}
 
 type Creator = { id: string | null; name: string | null; email: string | null } | null;
 
@@ -58,6 +77,7 @@ function toView(
   key: ApiKey,
   creator: Creator,
   tenants: { id: string; name: string }[],
+  policy: KeyPolicy = NO_POLICY,
   now = new Date(),
 ): ApiKeyView {
   return {
@@ -82,6 +102,23 @@ function toView(
     regeneratedAt: key.regeneratedAt,
     disabledAt: key.disabledAt,
     revokedAt: key.revokedAt,
+    allowedIps: key.allowedIps && key.allowedIps.length ? key.allowedIps : null,
+    rateLimitPerMinute: key.rateLimitPerMinute,
+    rotation: rotationRunning(key, now)
+      ? {
+          previousVisibleId: visibleIdentifier({
+            prefix: key.prefix,
+            lastFour: key.previousLastFour ?? '????',
+          }),
+          endsAt: key.previousKeyExpiresAt!,
+          previousLastUsedAt: key.previousKeyLastUsedAt,
+        }
+      : null,
+    leak: key.leakedAt ? { at: key.leakedAt, url: key.leakedUrl } : null,
+    outsidePolicy:
+      key.status !== 'revoked' &&
+      !(key.expiresAt && key.expiresAt.getTime() <= now.getTime()) &&
+      expiryPolicyViolation(policy, key.expiresAt, now) !== null,
   };
 }
 
@@ -94,7 +131,30 @@ function auditable(key: ApiKey, tenantIds: string[]) {
     tenants: key.allTenants ? 'all' : tenantIds,
     expires_at: key.expiresAt,
     status: key.status,
+    allowed_ips: key.allowedIps ?? null,
+    rate_limit_per_minute: key.rateLimitPerMinute,
   };
+}
+
+/** The organisation's key policy (none when it has none). */
+export async function keyPolicyOf(tx: Executor, organisationId: string): Promise<KeyPolicy> {
+  return (
+    (await findKeyPolicies({ organisationIds: [organisationId], db: tx })).get(organisationId) ?? NO_POLICY
+  );
+}
+
+/** Refuse an expiry outside the organisation's key policy: 422 naming the field. */
+async function checkExpiryPolicy(
+  tx: Executor,
+  organisationId: string,
+  expiresAt: Date | null,
+  message?: (violation: string) => string,
+): Promise<void> {
+  const violation = expiryPolicyViolation(await keyPolicyOf(tx, organisationId), expiresAt);
+  if (violation) {
+    const text = message ? message(violation) : violation;
+    throw new AppError('validation_failed', text, { expiry_date: [text] });
+  }
 }
 
 function notFound(): AppError {
@@ -163,7 +223,7 @@ async function loadView(tx: Executor, id: string, actor: Actor): Promise<ApiKeyV
   const row = await findApiKeyById({ id, scope: organisationScope(actor), db: tx });
   if (!row) throw notFound();
   const tenants = await findKeyTenants({ keyIds: [id], db: tx });
-  return toView(row.key, row.creator, tenants.get(id) ?? []);
+  return toView(row.key, row.creator, tenants.get(id) ?? [], await keyPolicyOf(tx, row.key.organisationId));
 }
 
 export type CreatedApiKey = { key: ApiKeyView; secret: string };
@@ -192,6 +252,7 @@ export async function createApiKey(
   try {
     const key = await db.transaction(async (tx) => {
       await checkTenants(tx, actor, input.tenants);
+      await checkExpiryPolicy(tx, organisationId, input.expiry_date ?? null);
       if (await isKeyNameTaken({ organisationId, name: input.name, db: tx })) throw nameTaken();
       const [created] = await tx
         .insert(apiKeys)
@@ -205,6 +266,8 @@ export async function createApiKey(
           permissions: input.permissions,
           allTenants: input.tenants === 'all',
           expiresAt: input.expiry_date ?? null,
+          allowedIps: input.allowed_ips ?? null,
+          rateLimitPerMinute: input.rate_limit_per_minute ?? null,
           createdByUserId: actor.type === 'user' ? actor.userId : actor.type === 'key' ? actor.userId : null,
           createdByKeyId: actor.type === 'key' ? actor.keyId : null,
         })
@@ -238,9 +301,14 @@ export async function listApiKeys(actor: Actor, filter: ListApiKeysInput) {
   const scope = organisationScope(actor);
   const now = new Date();
   const { rows, total } = await listApiKeysQuery({ scope, filter, now });
-  const tenants = await findKeyTenants({ keyIds: rows.map((r) => r.key.id) });
+  const [tenants, policies] = await Promise.all([
+    findKeyTenants({ keyIds: rows.map((r) => r.key.id) }),
+    findKeyPolicies({ organisationIds: rows.map((r) => r.key.organisationId) }),
+  ]);
   return {
-    keys: rows.map((r) => toView(r.key, r.creator, tenants.get(r.key.id) ?? [], now)),
+    keys: rows.map((r) =>
+      toView(r.key, r.creator, tenants.get(r.key.id) ?? [], policies.get(r.key.organisationId), now),
+    ),
     total,
     page: filter.page,
     limit: filter.limit,
@@ -302,7 +370,7 @@ function isUuid(id: string): boolean {
  * Every change runs in one transaction that first locks the key's row: two admins acting at once
  * are serialised, a revoked key stays revoked, and a double regenerate leaves exactly one secret.
  */
-async function changeKey<T>(
+export async function changeKey<T>(
   actor: Actor,
   id: string,
   change: (tx: Executor, key: ApiKey, tenantIds: string[]) => Promise<T>,
@@ -326,7 +394,7 @@ async function changeKey<T>(
   return result;
 }
 
-function targetOf(key: ApiKey) {
+export function targetOf(key: ApiKey) {
   return { type: 'api_key', id: key.id, label: `${key.name} (${visibleIdentifier(key)})` };
 }
 
@@ -345,6 +413,8 @@ export async function updateApiKey(
     return await changeKey(actor, id, async (tx, key, tenantIds) => {
       refuseIfRevoked(key);
       if (input.tenants !== undefined) await checkTenants(tx, actor, input.tenants);
+      // The policy applies to the expiry a change sets; renaming a key made before the policy is fine.
+      if (input.expiry_date !== undefined) await checkExpiryPolicy(tx, key.organisationId, input.expiry_date);
       if (
         input.name !== undefined &&
         (await isKeyNameTaken({ organisationId: key.organisationId, name: input.name, exceptId: id, db: tx }))
@@ -357,6 +427,8 @@ export async function updateApiKey(
       if (input.expiry_date !== undefined) patch.expiresAt = input.expiry_date;
       if (input.permissions !== undefined) patch.permissions = input.permissions;
       if (input.tenants !== undefined) patch.allTenants = input.tenants === 'all';
+      if (input.allowed_ips !== undefined) patch.allowedIps = input.allowed_ips;
+      if (input.rate_limit_per_minute !== undefined) patch.rateLimitPerMinute = input.rate_limit_per_minute;
       const [updated] = await tx.update(apiKeys).set(patch).where(eq(apiKeys.id, id)).returning();
       if (input.tenants !== undefined) await writeTenants(tx, id, input.tenants);
       const newTenantIds =
@@ -380,33 +452,66 @@ export async function updateApiKey(
   }
 }
 
-/** A new secret for the same key; the old one stops working on the very next request. */
+/**
+ * A new secret for the same key. With a grace period, the old secret keeps working next to the new
+ * one until `previous_key_expires_at` (at most 7 days, never past the key's own expiry), so callers
+ * can switch without downtime; without one it stops on the very next request. Regenerating during an
+ * overlap ends the older secret at once: only the two newest secrets ever work.
+ */
 export async function regenerateApiKey(
   actor: Actor,
   id: string,
+  input: RegenerateApiKeyInput = { grace_period_seconds: 0 },
   context?: RequestContext,
 ): Promise<CreatedApiKey> {
   const secret = generateKey('integration');
   const key = await changeKey(actor, id, async (tx, key) => {
     refuseIfRevoked(key);
+    const now = new Date();
+    await checkExpiryPolicy(
+      tx,
+      key.organisationId,
+      key.expiresAt,
+      (violation) => `Set an expiry date within the policy before regenerating. ${violation}`,
+    );
+    const grace = input.grace_period_seconds;
+    const previousEndsAt = grace > 0 ? new Date(now.getTime() + grace * 1000) : null;
+    if (previousEndsAt && key.expiresAt && previousEndsAt.getTime() > key.expiresAt.getTime()) {
+      const message = `The overlap cannot outlast the key itself: it expires at ${key.expiresAt.toISOString()}.`;
+      throw new AppError('validation_failed', message, { grace_period_seconds: [message] });
+    }
     const [updated] = await tx
       .update(apiKeys)
       .set({
         keyHash: hashKey(secret),
         ...describeKey(secret),
-        regeneratedAt: new Date(),
-        updatedAt: new Date(),
+        previousKeyHash: previousEndsAt ? key.keyHash : null,
+        previousLastFour: previousEndsAt ? key.lastFour : null,
+        previousKeyExpiresAt: previousEndsAt,
+        previousKeyLastUsedAt: null,
+        regeneratedAt: now,
+        updatedAt: now,
       })
       .where(eq(apiKeys.id, id))
       .returning();
+    const changes: Record<string, { before: unknown; after: unknown }> = {
+      // The visible identifiers, never the secrets.
+      visible_id: { before: visibleIdentifier(key), after: visibleIdentifier(updated) },
+      previous_key_expires_at: { before: null, after: previousEndsAt?.toISOString() ?? null },
+    };
+    if (rotationRunning(key, now)) {
+      changes.ended_previous_secret = {
+        before: visibleIdentifier({ prefix: key.prefix, lastFour: key.previousLastFour ?? '????' }),
+        after: null,
+      };
+    }
     await recordAudit(tx, {
       actor,
       context,
       action: 'key.regenerated',
       organisationId: key.organisationId,
       target: targetOf(updated),
-      // The visible identifiers, never the secrets.
-      changes: { visible_id: { before: visibleIdentifier(key), after: visibleIdentifier(updated) } },
+      changes,
     });
     return loadView(tx, id, actor);
   });

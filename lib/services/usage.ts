@@ -39,6 +39,8 @@ export type KeyCheckEvent = {
   userAgent: string | null;
   latencyMs: number;
   at: Date;
+  /** Made with a rotation's previous secret (during its overlap). */
+  previousSecret?: boolean;
 };
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -62,6 +64,7 @@ type Bucket = HourlyIncrement;
 type UsageState = {
   buckets: Map<string, Bucket>;
   lastUsed: Map<string, Date>;
+  lastUsedPrevious: Map<string, Date>;
   log: NewKeyAccessLogEntry[];
   droppedLog: number;
   /** Keys written to the access log since the last pruning. */
@@ -83,6 +86,7 @@ function state(): UsageState {
   return (g[globalKey] ??= {
     buckets: new Map(),
     lastUsed: new Map(),
+    lastUsedPrevious: new Map(),
     log: [],
     droppedLog: 0,
     pruneKeys: new Set(),
@@ -105,6 +109,7 @@ function addToBucket(buckets: Map<string, Bucket>, b: Bucket): void {
     existing.success += b.success;
     existing.denied += b.denied;
     existing.rateLimited += b.rateLimited;
+    existing.previousSecret += b.previousSecret;
   } else {
     buckets.set(id, { ...b });
   }
@@ -124,8 +129,10 @@ export function recordKeyCheck(event: KeyCheckEvent): void {
     success: event.outcome === 'success' ? 1 : 0,
     denied: event.outcome === 'denied' ? 1 : 0,
     rateLimited: event.outcome === 'rate_limited' ? 1 : 0,
+    previousSecret: event.previousSecret ? 1 : 0,
   });
   laterOf(s.lastUsed, event.keyId, event.at);
+  if (event.previousSecret) laterOf(s.lastUsedPrevious, event.keyId, event.at);
   if (s.log.length >= MAX_BUFFERED_LOG) {
     const drop = s.log.length - MAX_BUFFERED_LOG + 1;
     s.log.splice(0, drop);
@@ -175,12 +182,14 @@ export async function flushUsage(options: { prune?: boolean } = {}): Promise<Flu
 async function writeBatch(s: UsageState, options: { prune?: boolean }): Promise<FlushResult> {
   const buckets = s.buckets;
   const lastUsed = s.lastUsed;
+  const lastUsedPrevious = s.lastUsedPrevious;
   const log = s.log;
   const shouldPrune = options.prune ?? Date.now() - s.lastPruneAt >= PRUNE_EVERY_MS;
   const empty = buckets.size === 0 && log.length === 0;
   if (empty && !shouldPrune) return { requests: 0, buckets: 0, logEntries: 0, pruned: 0 };
   s.buckets = new Map();
   s.lastUsed = new Map();
+  s.lastUsedPrevious = new Map();
   s.log = [];
 
   const increments = [...buckets.values()];
@@ -194,6 +203,7 @@ async function writeBatch(s: UsageState, options: { prune?: boolean }): Promise<
       const organisations = await lockExistingKeys({ keyIds, db: tx });
       await addHourlyUsage({ increments, organisations, db: tx });
       await touchLastUsedOf(tx, lastUsed, organisations);
+      await touchLastUsedOf(tx, lastUsedPrevious, organisations, 'previous_key_last_used_at');
       await insertAccessLog({ entries: log.filter((e) => organisations.has(e.keyId)), db: tx });
       if (!shouldPrune) return 0;
       const now = Date.now();
@@ -217,6 +227,7 @@ async function writeBatch(s: UsageState, options: { prune?: boolean }): Promise<
     // Put everything back (merged with what arrived meanwhile) for the next attempt.
     for (const b of increments) addToBucket(s.buckets, b);
     for (const [keyId, at] of lastUsed) laterOf(s.lastUsed, keyId, at);
+    for (const [keyId, at] of lastUsedPrevious) laterOf(s.lastUsedPrevious, keyId, at);
     const merged = [...log, ...s.log];
     const overflow = Math.max(0, merged.length - MAX_BUFFERED_LOG);
     s.droppedLog += overflow;
@@ -229,9 +240,10 @@ async function touchLastUsedOf(
   tx: Executor,
   lastUsed: Map<string, Date>,
   organisations: Map<string, string>,
+  column: 'last_used_at' | 'previous_key_last_used_at' = 'last_used_at',
 ) {
   const existing = new Map([...lastUsed].filter(([id]) => organisations.has(id)));
-  await touchLastUsed({ lastUsed: existing, db: tx });
+  await touchLastUsed({ lastUsed: existing, column, db: tx });
 }
 
 /**

@@ -11,8 +11,9 @@ import {
   setApiKeyEnabled,
   updateApiKey,
 } from '@/lib/services/api-keys';
+import { endRotationNow } from '@/lib/services/key-rotation';
 import { formFieldErrors, readApiKeyForm } from '@/lib/validation/api-key-form';
-import { createApiKeySchema, updateApiKeySchema } from '@/lib/validation/api-keys';
+import { createApiKeySchema, regenerateApiKeySchema, updateApiKeySchema } from '@/lib/validation/api-keys';
 
 /**
  * Server actions of the API key pages. Every export is a public endpoint: each one re-checks the
@@ -103,14 +104,19 @@ export async function updateApiKeyAction(
   }
 }
 
-export async function regenerateApiKeyAction(id: string): Promise<KeyActionState> {
+export async function regenerateApiKeyAction(id: string, graceSeconds: unknown = 0): Promise<KeyActionState> {
   const { actor: who, context } = await actor();
+  const parsed = regenerateApiKeySchema.safeParse({ grace_period_seconds: graceSeconds });
+  if (!parsed.success)
+    return { status: 'error', message: parsed.error.issues[0]?.message ?? 'Choose an overlap.' };
   try {
-    const { key, secret } = await regenerateApiKey(who, id, context);
+    const { key, secret } = await regenerateApiKey(who, id, parsed.data, context);
     revalidate(id);
     return {
       status: 'success',
-      message: `API key "${key.name}" regenerated. The old key no longer works.`,
+      message: key.rotation
+        ? `API key "${key.name}" regenerated. The old secret works until ${key.rotation.endsAt.toISOString().replace('T', ' ').slice(0, 16)} UTC.`
+        : `API key "${key.name}" regenerated. The old key no longer works.`,
       key: { id: key.id, name: key.name, visibleId: key.visibleId },
       secret,
     };
@@ -159,6 +165,21 @@ export async function deleteApiKeyAction(id: string, from: 'list' | 'detail'): P
     await deleteApiKey(who, id, context);
     if (from === 'list') revalidate(id);
     return { status: 'success', message: 'API key deleted. Its audit trail is kept.' };
+  } catch (error) {
+    return failure(error);
+  }
+}
+
+export async function endRotationAction(id: string): Promise<KeyActionState> {
+  const { actor: who, context } = await actor();
+  try {
+    const key = await endRotationNow(who, id, context);
+    revalidate(id);
+    return {
+      status: 'success',
+      message: `The old secret of "${key.name}" no longer works.`,
+      key: { id: key.id, name: key.name, visibleId: key.visibleId },
+    };
   } catch (error) {
     return failure(error);
   }

@@ -8,6 +8,8 @@ import * as apiKeyEnable from '@/app/crm/api-keys/[id]/enable/route';
 import * as apiKeyRegenerate from '@/app/crm/api-keys/[id]/regenerate/route';
 import * as apiKeyEndOverlap from '@/app/crm/api-keys/[id]/end-overlap/route';
 import * as apiKeyRotation from '@/app/crm/api-keys/[id]/rotation/route';
+import * as apiKeyPolicy from '@/app/crm/api-keys/policy/route';
+import { keyPolicyResponseSchema, keyPolicySchema } from '@/lib/validation/key-policy';
 import * as apiKeyUsage from '@/app/crm/api-keys/[id]/usage/route';
 import * as apiKeyRevoke from '@/app/crm/api-keys/[id]/revoke/route';
 import * as calls from '@/app/crm/calls/route';
@@ -167,6 +169,24 @@ export function openApiRoutes(): RouteDoc[] {
         status: 201,
         idempotent: true,
         errors: ['forbidden', 'name_taken'],
+      },
+    }),
+    defineRoute('/crm/api-keys/policy', apiKeyPolicy, {
+      GET: {
+        summary: "The organisation's key policy",
+        description: '"Keys must expire" and the maximum lifetime of integration keys.',
+        response: keyPolicyResponseSchema,
+      },
+      PUT: {
+        summary: "Set the organisation's key policy",
+        description:
+          'Creating, editing the expiry of, or regenerating a key outside the policy is then refused (422, ' +
+          '`expiry_date`). Keys made before it are listed with `outside_policy: true`; PATCH their ' +
+          '`expiry_date` to bring them in. Audited.',
+        body: keyPolicySchema,
+        example: { keys_must_expire: true, max_lifetime_days: 90 },
+        response: keyPolicyResponseSchema,
+        errors: ['forbidden'],
       },
     }),
     defineRoute('/crm/api-keys/{id}', apiKey, {

@@ -15,7 +15,7 @@ import { uniqueViolation } from '@/db/rows';
 import { AppError } from '@/lib/errors';
 import { describeKey, generateKey, hashKey, visibleIdentifier } from '@/lib/keys/format';
 import { announceKeyChange } from '@/lib/keys/invalidation';
-import { expiryPolicyViolation, type KeyPolicy } from '@/lib/keys/policy';
+import { expiryPolicyViolation, latestAllowedExpiry, type KeyPolicy } from '@/lib/keys/policy';
 import { canGrant, type Permission } from '@/lib/permissions';
 import {
   displayStatus,
@@ -581,4 +581,25 @@ export async function deleteApiKey(actor: Actor, id: string, context?: RequestCo
       changes: diffFields(auditable(key, tenantIds), { status: 'deleted' as ApiKey['status'] }),
     });
   });
+}
+
+/** Without a maximum lifetime, "keys must expire" is met by this default when fixing a key. */
+const DEFAULT_FIX_DAYS = 365;
+
+/**
+ * The one-click fix for a key outside its organisation's key policy: its expiry becomes the latest the
+ * policy allows (an ordinary, audited edit).
+ */
+export async function fitKeyToPolicy(
+  actor: Actor,
+  id: string,
+  context?: RequestContext,
+): Promise<ApiKeyView> {
+  const view = await getApiKey(actor, id);
+  const policy = await keyPolicyOf(db, view.organisationId);
+  const latest =
+    latestAllowedExpiry(policy) ??
+    latestAllowedExpiry({ keysMustExpire: true, maxLifetimeDays: DEFAULT_FIX_DAYS });
+  if (!view.outsidePolicy) return view;
+  return updateApiKey(actor, id, { expiry_date: latest, allowed_ips: undefined }, context);
 }

@@ -128,7 +128,11 @@ export async function getRotationUsage(
   now = new Date(),
 ): Promise<RotationUsage | null> {
   const view = await getApiKey(actor, id);
-  if (!view.rotation) return null;
+  if (!view.rotation) {
+    // An overlap that has passed unnoticed (no refused request yet) is recorded when it is looked at.
+    await closeEndedRotations([id], now);
+    return null;
+  }
   const from = new Date(Math.floor((now.getTime() - HOUR_MS) / HOUR_MS) * HOUR_MS);
   return {
     endsAt: view.rotation.endsAt,

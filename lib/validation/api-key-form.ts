@@ -34,6 +34,19 @@ export function readApiKeyForm(formData: FormData, mode: 'create' | 'update'): R
   if (!(mode === 'update' && initial !== undefined && initial === expiry)) {
     input.expiry_date = expiry === '' ? null : expiry;
   }
+  // IP allowlist: one entry a line (commas too); empty means anywhere. Rate limit: empty means none.
+  const ips = text('allowed_ips');
+  if (ips !== undefined) {
+    input.allowed_ips = ips
+      .split(/[\n,]/)
+      .map((s) => s.trim())
+      .filter(Boolean);
+  }
+  const rate = text('rate_limit_per_minute');
+  if (rate !== undefined) {
+    const trimmed = rate.trim();
+    input.rate_limit_per_minute = trimmed === '' ? null : /^\d+$/.test(trimmed) ? Number(trimmed) : trimmed;
+  }
   if (mode === 'create') {
     const organisationId = text('organisation_id');
     if (organisationId) input.organisation_id = organisationId;

@@ -6,6 +6,7 @@ import { actorFromUser, currentRequestContext, requireAdmin } from '@/lib/auth/s
 import {
   createApiKey,
   deleteApiKey,
+  fitKeyToPolicy,
   regenerateApiKey,
   revokeApiKey,
   setApiKeyEnabled,
@@ -178,6 +179,21 @@ export async function endRotationAction(id: string): Promise<KeyActionState> {
     return {
       status: 'success',
       message: `The old secret of "${key.name}" no longer works.`,
+      key: { id: key.id, name: key.name, visibleId: key.visibleId },
+    };
+  } catch (error) {
+    return failure(error);
+  }
+}
+
+export async function fitKeyToPolicyAction(id: string): Promise<KeyActionState> {
+  const { actor: who, context } = await actor();
+  try {
+    const key = await fitKeyToPolicy(who, id, context);
+    revalidate(id);
+    return {
+      status: 'success',
+      message: `"${key.name}" now expires ${key.expiresAt?.toISOString().slice(0, 10)}, within the policy.`,
       key: { id: key.id, name: key.name, visibleId: key.visibleId },
     };
   } catch (error) {

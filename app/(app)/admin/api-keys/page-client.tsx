@@ -27,6 +27,7 @@ import { ApiKeyForm, type TenantChoices } from './components/api-key-form';
 import { formatDate, formatDateTime, formatExpiry } from './components/format';
 import { KeyActions } from './components/key-actions';
 import { StatusBadge } from './components/status-badge';
+import { KeyNotes } from './components/key-notes';
 import { listHref } from './list-params';
 
 // Paging, sorting and filtering happen in the database (the URL is the state); the table only renders.
@@ -153,7 +154,12 @@ const columns = column.columns([
     id: 'status',
     header: 'Status',
     enableSorting: false,
-    cell: (info) => <StatusBadge status={info.getValue()} />,
+    cell: (info) => (
+      <span className="flex flex-col items-start gap-1">
+        <StatusBadge status={info.getValue()} />
+        <KeyNotes apiKey={info.row.original} />
+      </span>
+    ),
   }),
   column.accessor((k) => summarisePermissions(k.permissions), {
     id: 'permissions',

@@ -4,7 +4,8 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { isAppError } from '@/lib/errors';
 import { actorFromUser, currentRequestContext, requireAdmin } from '@/lib/auth/session';
-import { setApiAccessForNonAdmins } from '@/lib/services/organisation-settings';
+import { setApiAccessForNonAdmins, setKeyPolicy } from '@/lib/services/organisation-settings';
+import { keyPolicySchema } from '@/lib/validation/key-policy';
 import { clearPersonalKey } from '@/lib/services/personal-keys';
 
 /**
@@ -71,4 +72,27 @@ export async function clearUserKeyAction(
     status: 'success',
     message: 'API key cleared. The user must generate a new one to regain access.',
   };
+}
+
+export async function setKeyPolicyAction(
+  _prev: SecurityActionState,
+  formData: FormData,
+): Promise<SecurityActionState> {
+  const user = await requireAdmin();
+  const mustExpire = formData.get('keys_must_expire') === 'true';
+  const days = formData.get('max_lifetime_days');
+  const parsed = keyPolicySchema.safeParse({
+    keys_must_expire: mustExpire,
+    max_lifetime_days: mustExpire && typeof days === 'string' && days !== '' ? Number(days) : null,
+  });
+  if (!parsed.success)
+    return { status: 'error', message: parsed.error.issues[0]?.message ?? 'Check the policy.' };
+  try {
+    await setKeyPolicy(actorFromUser(user), user.organisationId, parsed.data, await currentRequestContext());
+  } catch (error) {
+    return failure(error);
+  }
+  revalidatePath('/admin/security', 'layout');
+  revalidatePath('/admin/api-keys', 'layout');
+  return { status: 'success', message: 'Key policy saved.' };
 }

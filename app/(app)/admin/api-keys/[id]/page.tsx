@@ -12,6 +12,10 @@ import { RESOURCES, summarisePermissions } from '@/lib/permissions';
 import { getApiKey, listApiKeyAuditTrail, listGrantableTenants } from '@/lib/services/api-keys';
 import { formatDateTime, formatExpiry } from '../components/format';
 import { StatusBadge } from '../components/status-badge';
+import { KeyNotes } from '../components/key-notes';
+import { LeakBanner } from '../components/leak-banner';
+import { RotationPanel } from '../components/rotation-panel';
+import { getRotationUsage } from '@/lib/services/key-rotation';
 import { KeyDetailActions } from './page-client';
 
 export const metadata: Metadata = { title: 'API key' };
@@ -24,6 +28,8 @@ const ACTION_LABELS: Record<string, string> = {
   'key.enabled': 'Enabled',
   'key.revoked': 'Revoked',
   'key.deleted': 'Deleted',
+  'key.rotation_ended': 'Old secret ended',
+  'key.leaked': 'Reported leaked',
 };
 
 /** A before/after value for people: organisation ids become their names where known. */
@@ -54,9 +60,10 @@ export default async function ApiKeyDetailPage({
     if (isAppError(error) && error.code === 'not_found') notFound();
     throw error;
   }
-  const [trail, organisations] = await Promise.all([
+  const [trail, organisations, rotation] = await Promise.all([
     listApiKeyAuditTrail(actor, id),
     listGrantableTenants(actor),
+    getRotationUsage(actor, id),
   ]);
 
   const names = new Map<string, string>([
@@ -96,6 +103,17 @@ export default async function ApiKeyDetailPage({
     ],
     ['Expires', key.expiresAt ? `${formatExpiry(key.expiresAt)} (end of day, UTC)` : 'No expiry'],
     ['Last used', <RelativeTime key="u" value={key.lastUsedAt} showExact />],
+    [
+      'Allowed IP addresses',
+      key.allowedIps ? (
+        <span key="ips" className="font-mono text-xs">
+          {key.allowedIps.join(', ')}
+        </span>
+      ) : (
+        'Anywhere'
+      ),
+    ],
+    ['Rate limit', key.rateLimitPerMinute ? `${key.rateLimitPerMinute} requests a minute` : 'No limit'],
   ];
   if (key.regeneratedAt) facts.push(['Last regenerated', formatDateTime(key.regeneratedAt)]);
   if (key.disabledAt) facts.push(['Disabled', formatDateTime(key.disabledAt)]);
@@ -113,6 +131,9 @@ export default async function ApiKeyDetailPage({
               {key.name} <StatusBadge status={key.displayStatus} />
               {key.protected && <Badge tone="indigo">Protected</Badge>}
             </h1>
+            <div className="mt-2">
+              <KeyNotes apiKey={key} />
+            </div>
             <p className="mt-1 font-mono text-sm text-slate-500">{key.visibleId}</p>
           </div>
           <KeyDetailActions
@@ -125,6 +146,9 @@ export default async function ApiKeyDetailPage({
           />
         </div>
       </div>
+
+      {key.leak && <LeakBanner leak={key.leak} />}
+      {rotation && <RotationPanel keyId={key.id} usage={rotation} />}
 
       <section
         aria-labelledby="details-heading"

@@ -9,6 +9,7 @@ import type { KeyActionState } from '../actions';
 import { PermissionGrid } from './permission-grid';
 import { SecretReveal } from '@/components/ui/secret-reveal';
 import { TenantPicker } from './tenant-picker';
+import { KeyRestrictionFields } from './key-restriction-fields';
 
 export type KeyFormValues = {
   name: string;
@@ -16,6 +17,8 @@ export type KeyFormValues = {
   expiresAt: Date | null;
   permissions: string[];
   tenants: 'all' | string[];
+  allowedIps?: string[] | null;
+  rateLimitPerMinute?: number | null;
 };
 
 export type TenantChoices = {
@@ -192,6 +195,12 @@ export function ApiKeyForm({
         defaultValue={initial?.tenants ?? [tenantChoices.ownOrganisationId]}
         locked={mode === 'edit' && initial?.tenants === 'all' && !tenantChoices.canChooseAll}
         errors={errors.tenants}
+      />
+      <KeyRestrictionFields
+        idPrefix={id}
+        allowedIps={initial?.allowedIps ?? null}
+        rateLimitPerMinute={initial?.rateLimitPerMinute ?? null}
+        errors={errors}
       />
       <FieldError id={`${id}-root-error`} errors={errors._} />
       <div className="flex justify-end gap-2 border-t border-slate-200 pt-4">

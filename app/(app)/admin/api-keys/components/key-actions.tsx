@@ -95,6 +95,8 @@ export function KeyActions({
               expiresAt: apiKey.expiresAt,
               permissions: apiKey.permissions,
               tenants: apiKey.allTenants ? 'all' : apiKey.tenants.map((t) => t.id),
+              allowedIps: apiKey.allowedIps,
+              rateLimitPerMinute: apiKey.rateLimitPerMinute,
             }}
             tenantChoices={tenantChoices}
             onClose={close}

@@ -16,6 +16,7 @@ export const ERROR_MESSAGES = {
   key_revoked: 'The API key has been revoked.',
   api_access_disabled: "API access is turned off for this organisation's users.",
   unauthenticated: 'Sign in or send an API key.',
+  signature_invalid: 'The signature is missing or does not verify.',
   permission_denied: 'The API key lacks the permission this request needs.',
   tenant_forbidden: 'The API key may not reach this tenant.',
   ip_not_allowed: 'The API key may not be used from this IP address.',

@@ -223,3 +223,39 @@ export async function isKeyNameTaken({
     .limit(1);
   return Boolean(row);
 }
+
+/** Keys reported leaked since `since`, newest first: the integration keys of a scope, or one user's personal keys. */
+export async function findLeakedKeys({
+  scope,
+  userId,
+  since,
+  db = defaultDb,
+}: {
+  scope: OrganisationScope;
+  userId?: string;
+  since: Date;
+  db?: Executor;
+}) {
+  return db
+    .select({
+      id: apiKeys.id,
+      name: apiKeys.name,
+      kind: apiKeys.kind,
+      prefix: apiKeys.prefix,
+      lastFour: apiKeys.lastFour,
+      leakedAt: apiKeys.leakedAt,
+      leakedUrl: apiKeys.leakedUrl,
+    })
+    .from(apiKeys)
+    .where(
+      and(
+        scopeCondition(scope),
+        userId
+          ? and(eq(apiKeys.kind, 'personal'), eq(apiKeys.userId, userId))
+          : eq(apiKeys.kind, 'integration'),
+        gt(apiKeys.leakedAt, since),
+      ),
+    )
+    .orderBy(desc(apiKeys.leakedAt))
+    .limit(20);
+}

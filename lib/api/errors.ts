@@ -19,6 +19,7 @@ export const HTTP_STATUS = {
   key_revoked: 401,
   api_access_disabled: 401,
   unauthenticated: 401,
+  signature_invalid: 401,
   permission_denied: 403,
   tenant_forbidden: 403,
   ip_not_allowed: 403,

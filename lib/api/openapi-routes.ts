@@ -9,6 +9,8 @@ import * as apiKeyRegenerate from '@/app/crm/api-keys/[id]/regenerate/route';
 import * as apiKeyEndOverlap from '@/app/crm/api-keys/[id]/end-overlap/route';
 import * as apiKeyRotation from '@/app/crm/api-keys/[id]/rotation/route';
 import * as apiKeyPolicy from '@/app/crm/api-keys/policy/route';
+import * as secretScanningReports from '@/app/crm/secret-scanning/reports/route';
+import { secretScanningReportSchema, secretScanningResponseSchema } from '@/lib/validation/secret-scanning';
 import { keyPolicyResponseSchema, keyPolicySchema } from '@/lib/validation/key-policy';
 import * as apiKeyUsage from '@/app/crm/api-keys/[id]/usage/route';
 import * as apiKeyRevoke from '@/app/crm/api-keys/[id]/revoke/route';
@@ -331,6 +333,45 @@ export function openApiRoutes(): RouteDoc[] {
         response: analyticsSummarySchema,
       },
     }),
+    defineRoute(
+      '/crm/secret-scanning/reports',
+      secretScanningReports,
+      {
+        POST: {
+          summary: 'Report leaked keys (secret scanning)',
+          description:
+            'For secret scanners (the secret-scanning partner format): a JSON array of found tokens. The raw ' +
+            'body must be signed with ECDSA P-256 / SHA-256 by a key listed in the file named by ' +
+            '`SECRET_SCANNING_KEYS_FILE`; an unsigned or forged report is refused (401 `signature_invalid`) ' +
+            'and changes nothing. Each token of ours is revoked at once and labelled `true_positive`; every ' +
+            'other token is a `false_positive`, answered in the same time.',
+          body: secretScanningReportSchema,
+          example: [
+            {
+              token: 'sk_live_…',
+              type: 'crm_api_key',
+              url: 'https://github.com/o/r/blob/abc/.env',
+              source: 'content',
+            },
+          ],
+          response: secretScanningResponseSchema,
+          headers: [
+            {
+              name: 'Github-Public-Key-Identifier',
+              description: "The identifier of the scanner's signing key (its `key_identifier`).",
+              required: true,
+            },
+            {
+              name: 'Github-Public-Key-Signature',
+              description: 'Base64 DER ECDSA P-256 / SHA-256 signature of the raw request body.',
+              required: true,
+            },
+          ],
+          errors: ['signature_invalid'],
+        },
+      },
+      'Secret scanning',
+    ),
     defineRoute(
       '/crm/health',
       health,

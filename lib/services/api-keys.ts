@@ -4,6 +4,7 @@ import { db, type Executor } from '@/db';
 import { apiKeys, apiKeyTenants, organisations, type ApiKey } from '@/db/schema';
 import {
   findApiKeyById,
+  findLeakedKeys,
   findKeyTenants,
   isKeyNameTaken,
   listApiKeys as listApiKeysQuery,
@@ -602,4 +603,48 @@ export async function fitKeyToPolicy(
     latestAllowedExpiry({ keysMustExpire: true, maxLifetimeDays: DEFAULT_FIX_DAYS });
   if (!view.outsidePolicy) return view;
   return updateApiKey(actor, id, { expiry_date: latest, allowed_ips: undefined }, context);
+}
+
+const LEAK_BANNER_DAYS = 30;
+
+export type LeakedKeyNotice = {
+  id: string;
+  name: string;
+  kind: ApiKey['kind'];
+  visibleId: string;
+  at: Date;
+  url: string | null;
+};
+
+/**
+ * Keys reported leaked in the last 30 days, for the owners' banners: an admin's organisation's
+ * integration keys, or (personal: true) the actor's own personal key.
+ */
+export async function listLeakedKeys(
+  actor: Actor,
+  options: { personal?: boolean } = {},
+): Promise<LeakedKeyNotice[]> {
+  const since = new Date(Date.now() - LEAK_BANNER_DAYS * 24 * 60 * 60 * 1000);
+  if (options.personal) {
+    if (actor.type !== 'user') return [];
+    const rows = await findLeakedKeys({
+      scope: { all: false, organisationIds: [actor.organisationId] },
+      userId: actor.userId,
+      since,
+    });
+    return rows.map(noticeOf);
+  }
+  assertCanManageKeys(actor, 'read');
+  return (await findLeakedKeys({ scope: organisationScope(actor), since })).map(noticeOf);
+}
+
+function noticeOf(r: Awaited<ReturnType<typeof findLeakedKeys>>[number]): LeakedKeyNotice {
+  return {
+    id: r.id,
+    name: r.name,
+    kind: r.kind,
+    visibleId: visibleIdentifier(r),
+    at: r.leakedAt!,
+    url: r.leakedUrl,
+  };
 }

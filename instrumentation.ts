@@ -4,7 +4,7 @@ export async function register() {
   if (process.env.NEXT_PHASE === 'phase-production-build') return;
   const { getReadyDatabase } = await import('./db/bootstrap');
   await getReadyDatabase();
-  const { startKeyCache } = await import('./lib/keys/cache');
+  const { startKeyCache } = await import('./lib/key-check/cache');
   await startKeyCache();
   // Sends queued webhook deliveries; a globalThis singleton, so exactly one per process.
   const { startWebhookWorker } = await import('./lib/services/webhook-delivery');

@@ -23,7 +23,7 @@ export default defineConfig({
         ...shared,
         test: {
           name: 'unit',
-          include: ['{lib,db}/**/*.test.ts'],
+          include: ['{lib,db,app}/**/*.test.ts'],
           exclude: ['**/*.db.test.ts'],
           environment: 'node',
         },
@@ -32,7 +32,7 @@ export default defineConfig({
         ...shared,
         test: {
           name: 'db:pglite',
-          include: ['{lib,db}/**/*.db.test.ts'],
+          include: ['{lib,db,app}/**/*.db.test.ts'],
           env: { TEST_DB: 'pglite' },
           setupFiles: ['test/db-setup.ts'],
           testTimeout: 30_000,
@@ -45,7 +45,7 @@ export default defineConfig({
               ...shared,
               test: {
                 name: 'db:postgres',
-                include: ['{lib,db}/**/*.db.test.ts'],
+                include: ['{lib,db,app}/**/*.db.test.ts'],
                 env: { TEST_DB: 'postgres' },
                 setupFiles: ['test/db-setup.ts'],
                 testTimeout: 30_000,

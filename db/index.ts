@@ -33,7 +33,7 @@ const migrationsFolder = path.join(process.cwd(), 'drizzle');
 /** Open a database and apply the migrations. The app uses the one from getDatabase(). */
 export function openDatabase(config: { url?: string; dataDir: string }): DatabaseHandle {
   if (config.url) {
-    const sql = postgres(config.url, { max: 10, onnotice: () => {} });
+    const sql = postgres(config.url, { max: 10, onnotice: () => {}, backoff: reconnectBackoffSeconds });
     const db = drizzlePostgres(sql, { schema });
     return {
       driver: 'postgres',
@@ -55,6 +55,17 @@ export function openDatabase(config: { url?: string; dataDir: string }): Databas
     ready: migratePglite(drizzlePglite(client, { schema }), { migrationsFolder }),
     close: () => client.close(),
   };
+}
+
+/**
+ * Seconds to wait before reconnecting after the n-th failed connection in a row. postgres-js's
+ * default (3^n/100 s, capped at 20 s, counted over the whole pool) meant that after a few seconds of
+ * outage a query waited 10–20 s on a reconnect timer although the database was already back: the
+ * webhook stall of issue 19. A refused connection costs almost nothing, so retry quickly, capped at
+ * half a second, with jitter so several instances do not reconnect in lockstep.
+ */
+export function reconnectBackoffSeconds(retries: number): number {
+  return Math.min(0.02 * 2 ** retries, 0.5) * (0.5 + Math.random() / 2);
 }
 
 /**

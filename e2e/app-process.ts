@@ -74,7 +74,13 @@ export async function insertPersonalKey(database: AppDatabase, email: string): P
   }
 }
 
-export type RunningApp = { baseURL: string; stop: () => Promise<void> };
+export type RunningApp = {
+  baseURL: string;
+  /** SIGTERM: the graceful shutdown (SIGKILL if it has not exited after 15 s). */
+  stop: () => Promise<void>;
+  /** SIGKILL: the process dies on the spot, mid-whatever it was doing. */
+  kill: () => Promise<void>;
+};
 
 /** Start `next start` on `port` with `env`, resolved once /crm/health answers 200. */
 export async function startApp(port: number, env: Record<string, string>): Promise<RunningApp> {
@@ -116,6 +122,11 @@ export async function startApp(port: number, env: Record<string, string>): Promi
   }
   return {
     baseURL,
+    kill: async () => {
+      if (exited) return;
+      child.kill('SIGKILL');
+      await exit;
+    },
     stop: async () => {
       if (exited) return;
       child.kill('SIGTERM');

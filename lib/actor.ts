@@ -16,6 +16,8 @@ export type Actor =
       permissions: Permission[];
       allTenants: boolean;
       tenantIds: string[];
+      /** When the key stops working; a key never creates or extends a key past it (lib/access.ts). */
+      expiresAt: Date | null;
       /** Personal keys act as their user. */
       userId: string | null;
     }

@@ -86,14 +86,3 @@ export function summarisePermissions(list: readonly string[]): string {
   }
   return parts.join(' · ') || 'None';
 }
-
-/**
- * What a personal key may do: it acts as its user, so the user's role decides, at every request.
- * Admins hold everything; users hold the CRM resources but not key management or integrations.
- */
-export function permissionsForRole(role: 'superadmin' | 'admin' | 'user'): Permission[] {
-  if (role === 'superadmin' || role === 'admin') return [ADMIN_PERMISSION];
-  return ALL_PERMISSIONS.filter(
-    (p) => p !== ADMIN_PERMISSION && !p.startsWith('api_keys:') && !p.startsWith('integrations:'),
-  );
-}

@@ -1,21 +1,38 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type ReceivedWebhook = { headers: http.IncomingHttpHeaders; body: string; at: number };
+export type ReceivedWebhook = {
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  at: number;
+  /** The status answered; null while held (hang mode), or if the sender went away before an answer. */
+  answered: number | null;
+  /** When the request ended: answered, or its connection closed by the sender. */
+  endedAt: number | null;
+};
 
 /**
  * A real HTTP receiver on 127.0.0.1 for webhook tests: records every POST, answers with `status`,
  * and can go down and come back on the same port (a receiver that was unreachable for a while).
+ * With `hang` set it holds every request open without answering (a receiver that hangs), until
+ * `release()`, or until the sender gives up or dies.
  */
 export class WebhookReceiver {
   readonly received: ReceivedWebhook[] = [];
   status = 200;
+  hang = false;
   private server: http.Server | null = null;
   private waiters: { count: number; resolve: () => void }[] = [];
+  private held: { entry: ReceivedWebhook; response: http.ServerResponse }[] = [];
   port = 0;
 
   get url(): string {
     return `http://127.0.0.1:${this.port}/hooks/crm`;
+  }
+
+  /** Requests held open right now (hang mode). */
+  get open(): number {
+    return this.received.filter((r) => r.endedAt === null).length;
   }
 
   async start(port = this.port): Promise<this> {
@@ -23,12 +40,17 @@ export class WebhookReceiver {
       const chunks: Buffer[] = [];
       request.on('data', (c: Buffer) => chunks.push(c));
       request.on('end', () => {
-        this.received.push({
+        const entry: ReceivedWebhook = {
           headers: request.headers,
           body: Buffer.concat(chunks).toString('utf8'),
           at: Date.now(),
-        });
-        response.writeHead(this.status, { 'content-type': 'text/plain' }).end('ok');
+          answered: null,
+          endedAt: null,
+        };
+        this.received.push(entry);
+        response.on('close', () => (entry.endedAt ??= Date.now()));
+        if (this.hang) this.held.push({ entry, response });
+        else this.answer(entry, response, this.status);
         this.waiters = this.waiters.filter((w) => {
           if (this.received.length < w.count) return true;
           w.resolve();
@@ -45,9 +67,23 @@ export class WebhookReceiver {
     return this;
   }
 
+  private answer(entry: ReceivedWebhook, response: http.ServerResponse, status: number) {
+    if (response.destroyed || entry.endedAt !== null) return;
+    entry.answered = status;
+    entry.endedAt = Date.now();
+    response.writeHead(status, { 'content-type': 'text/plain' }).end('ok');
+  }
+
+  /** Answer the held requests (those whose sender is still waiting) with `status`, and stop holding. */
+  release(status = this.status): void {
+    this.hang = false;
+    for (const { entry, response } of this.held.splice(0)) this.answer(entry, response, status);
+  }
+
   async stop(): Promise<void> {
     const server = this.server;
     this.server = null;
+    this.held = [];
     if (!server) return;
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,13 +1,14 @@
 import Link from 'next/link';
-import { isAdmin, requireUser } from '@/lib/auth/session';
+import { canOpenAdminPages, canOpenSuperadminPages } from '@/lib/access';
+import { requireUser } from '@/lib/auth/session';
 import { NavLink } from '@/components/ui/nav-link';
 import { ToastProvider } from '@/components/ui/toast';
 
 /** Every page of the signed-in app: a top bar with the navigation and who is signed in. */
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
   const user = await requireUser();
-  const admin = isAdmin(user);
-  const superadmin = user.role === 'superadmin';
+  const admin = canOpenAdminPages(user);
+  const superadmin = canOpenSuperadminPages(user);
   return (
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white">

@@ -1,7 +1,8 @@
 import { redirect } from 'next/navigation';
-import { isAdmin, requireUser } from '@/lib/auth/session';
+import { canOpenAdminPages } from '@/lib/access';
+import { requireUser } from '@/lib/auth/session';
 
 export default async function HomePage() {
   const user = await requireUser();
-  redirect(isAdmin(user) ? '/admin/api-keys' : '/settings/api');
+  redirect(canOpenAdminPages(user) ? '/admin/api-keys' : '/settings/api');
 }

@@ -2,12 +2,11 @@
 
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { isAppError } from '@/lib/errors';
-import { actorFromUser, currentRequestContext, requireUser } from '@/lib/auth/session';
 import { setWebhookStatus } from '@/lib/services/webhooks';
+import { runServerAction, type ActionState } from '@/lib/server-action';
 import { WEBHOOK_SETTABLE_STATUSES } from '@/lib/validation/webhooks';
 
-export type WebhookActionState = { status: 'idle' | 'success' | 'error'; message?: string };
+export type WebhookActionState = ActionState;
 
 const formSchema = z.object({
   id: z.uuid(),
@@ -16,32 +15,27 @@ const formSchema = z.object({
 
 /**
  * Pause or play a webhook, from the user's API page or an admin's view of a user. A public endpoint
- * like every server action: the session decides who acts, and the service decides whether they may
- * (the key's user, or an admin of its organisation) — the id from the form is only a request.
+ * like every server action: the session decides who acts, and lib/access (through the service)
+ * whether they may — the key's user, or an admin who reaches the key or its user; never a higher
+ * role's. The id from the form is only a request: out of reach is "not found".
  */
 export async function setWebhookStatusAction(
   _prev: WebhookActionState,
   formData: FormData,
 ): Promise<WebhookActionState> {
-  const user = await requireUser();
-  const parsed = formSchema.safeParse({ id: formData.get('id'), status: formData.get('status') });
-  if (!parsed.success) return { status: 'error', message: 'This webhook cannot be changed.' };
-  try {
-    await setWebhookStatus(
-      actorFromUser(user),
-      parsed.data.id,
-      { status: parsed.data.status },
-      await currentRequestContext(),
-    );
-  } catch (error) {
-    if (isAppError(error)) return { status: 'error', message: error.message };
-    console.error('webhook action failed', error);
-    return { status: 'error', message: 'Something went wrong on our side. Try again.' };
-  }
-  revalidatePath('/settings/api');
-  revalidatePath('/admin/security', 'layout');
-  return {
-    status: 'success',
-    message: parsed.data.status === 'paused' ? 'Webhook paused.' : 'Webhook resumed.',
-  };
+  return runServerAction({
+    name: 'setWebhookStatus',
+    schema: formSchema,
+    input: { id: formData.get('id'), status: formData.get('status') },
+    invalidMessage: 'This webhook cannot be changed.',
+    run: async ({ actor, context, data }) => {
+      await setWebhookStatus(actor, data.id, { status: data.status }, context);
+      revalidatePath('/settings/api');
+      revalidatePath('/admin/security', 'layout');
+      return {
+        status: 'success',
+        message: data.status === 'paused' ? 'Webhook paused.' : 'Webhook resumed.',
+      };
+    },
+  });
 }

@@ -1,55 +1,93 @@
 import 'server-only';
-import { and, asc, desc, eq, gt, inArray, isNull, lte, ne, or, sql, type SQL } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  gt,
+  inArray,
+  isNotNull,
+  lte,
+  ne,
+  notInArray,
+  or,
+  sql,
+  type SQL,
+} from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { apiKeys, apiKeyTenants, organisations, users, type ApiKey } from '@/db/schema';
 import { db as defaultDb, type Executor } from '@/db';
 import type { ListApiKeysInput } from '@/lib/validation/api-keys';
+import { keyStatusConditions } from './key-status';
 
-/** Which organisations' keys a caller may see. */
+/** Which organisations' records a caller may see (built by lib/access.ts organisationScope). */
 export type OrganisationScope = { all: true } | { all: false; organisationIds: string[] };
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+/**
+ * The keys an actor reaches (built by lib/access.ts keyScope, rule 2; the policy decides, this
+ * module only turns the decision into SQL).
+ */
+export type KeyScope = {
+  /** Owning organisations: every one, or these. */
+  organisationIds: 'all' | string[];
+  /** Allowed tenants of visible keys: any (all-tenants keys included), or only within these. */
+  tenantIds: 'any' | string[];
+  /** Permissions of visible keys: any, or only these (a key actor without admin). */
+  permissions: 'any' | string[];
+  /** Visible keys must expire no later than this (a key actor that expires); null: no bound. */
+  expiresNoLaterThan: Date | null;
+};
 
-function scopeCondition(scope: OrganisationScope): SQL | undefined {
-  if (scope.all) return undefined;
-  if (scope.organisationIds.length === 0) return sql`false`;
-  return inArray(apiKeys.organisationId, scope.organisationIds);
+/**
+ * The access policy's key scope (lib/access.ts keyScope, rule 2) as SQL: the same four conditions
+ * `keyInScope` tests on one key, so a list shows exactly the keys a single-key operation reaches.
+ */
+function scopeCondition(scope: KeyScope): SQL | undefined {
+  const conditions: (SQL | undefined)[] = [];
+  if (scope.organisationIds !== 'all') {
+    if (scope.organisationIds.length === 0) return sql`false`;
+    conditions.push(inArray(apiKeys.organisationId, scope.organisationIds));
+  }
+  if (scope.tenantIds !== 'any') {
+    conditions.push(eq(apiKeys.allTenants, false));
+    conditions.push(
+      scope.tenantIds.length === 0
+        ? sql`not exists (select 1 from ${apiKeyTenants} where ${apiKeyTenants.apiKeyId} = ${apiKeys.id})`
+        : sql`not exists (select 1 from ${apiKeyTenants} where ${apiKeyTenants.apiKeyId} = ${apiKeys.id} and ${notInArray(apiKeyTenants.organisationId, scope.tenantIds)})`,
+    );
+  }
+  if (scope.permissions !== 'any') {
+    // Every permission of the key is one the actor holds (text[] containment).
+    conditions.push(
+      sql`${apiKeys.permissions} <@ ${sql`array[${sql.join(
+        scope.permissions.map((p) => sql`${p}`),
+        sql`, `,
+      )}]::text[]`}`,
+    );
+  }
+  if (scope.expiresNoLaterThan) {
+    conditions.push(isNotNull(apiKeys.expiresAt), lte(apiKeys.expiresAt, scope.expiresNoLaterThan));
+  }
+  return conditions.length ? and(...conditions) : undefined;
 }
 
 function statusCondition(status: ListApiKeysInput['status'], now: Date): SQL | undefined {
-  const soon = new Date(now.getTime() + 30 * DAY_MS);
-  const monthAgo = new Date(now.getTime() - 30 * DAY_MS);
-  const notExpired = or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now));
+  const c = keyStatusConditions(now);
   switch (status) {
     case 'active':
-      return and(eq(apiKeys.status, 'active'), notExpired);
+      // The "Active" filter and widget: every key that works today, expiring soon or not.
+      return c.usable;
     case 'expiring_soon':
-      return and(eq(apiKeys.status, 'active'), gt(apiKeys.expiresAt, now), lte(apiKeys.expiresAt, soon));
     case 'expired':
-      return and(eq(apiKeys.status, 'active'), lte(apiKeys.expiresAt, now));
     case 'disabled':
-      return eq(apiKeys.status, 'disabled');
     case 'revoked':
-      return eq(apiKeys.status, 'revoked');
+      return c.display[status];
     case 'unused':
-      // Stale keys: still usable, and not used (or never used) for 30 days.
-      return and(
-        eq(apiKeys.status, 'active'),
-        notExpired,
-        or(
-          lte(apiKeys.lastUsedAt, monthAgo),
-          and(isNull(apiKeys.lastUsedAt), lte(apiKeys.createdAt, monthAgo)),
-        ),
-      );
+      return c.unused;
     case 'current':
-      // Still in service: active (expiring or not) or temporarily disabled.
-      return or(eq(apiKeys.status, 'disabled'), and(eq(apiKeys.status, 'active'), notExpired));
+      return c.current;
     case 'ended':
-      // Kept for audit: revoked, or past their expiry date.
-      return or(
-        eq(apiKeys.status, 'revoked'),
-        and(eq(apiKeys.status, 'active'), lte(apiKeys.expiresAt, now)),
-      );
+      return c.ended;
     default:
       return undefined;
   }
@@ -68,7 +106,7 @@ export async function listApiKeys({
   now = new Date(),
   db = defaultDb,
 }: {
-  scope: OrganisationScope;
+  scope: KeyScope;
   filter: ListApiKeysInput;
   now?: Date;
   db?: Executor;
@@ -128,21 +166,20 @@ export async function summariseApiKeys({
   now = new Date(),
   db = defaultDb,
 }: {
-  scope: OrganisationScope;
+  scope: KeyScope;
   now?: Date;
   db?: Executor;
 }) {
-  // Raw fragments get ISO strings: postgres-js does not serialise Date parameters outside columns.
-  const at = now.toISOString();
-  const soon = new Date(now.getTime() + 30 * DAY_MS).toISOString();
+  const c = keyStatusConditions(now);
+  const countWhere = (condition: SQL) => sql<number>`count(*) filter (where ${condition})::int`;
   const [row] = await db
     .select({
       total: sql<number>`count(*)::int`,
-      active: sql<number>`count(*) filter (where ${apiKeys.status} = 'active' and (${apiKeys.expiresAt} is null or ${apiKeys.expiresAt} > ${at}))::int`,
-      expiringSoon: sql<number>`count(*) filter (where ${apiKeys.status} = 'active' and ${apiKeys.expiresAt} > ${at} and ${apiKeys.expiresAt} <= ${soon})::int`,
-      expired: sql<number>`count(*) filter (where ${apiKeys.status} = 'active' and ${apiKeys.expiresAt} <= ${at})::int`,
-      disabled: sql<number>`count(*) filter (where ${apiKeys.status} = 'disabled')::int`,
-      revoked: sql<number>`count(*) filter (where ${apiKeys.status} = 'revoked')::int`,
+      active: countWhere(c.usable),
+      expiringSoon: countWhere(c.display.expiring_soon),
+      expired: countWhere(c.display.expired),
+      disabled: countWhere(c.display.disabled),
+      revoked: countWhere(c.display.revoked),
     })
     .from(apiKeys)
     .where(and(eq(apiKeys.kind, 'integration'), scopeCondition(scope)));
@@ -183,7 +220,7 @@ export async function findApiKeyById({
   db = defaultDb,
 }: {
   id: string;
-  scope: OrganisationScope;
+  scope: KeyScope;
   kind?: ApiKey['kind'];
   forUpdate?: boolean;
   db?: Executor;
@@ -224,14 +261,14 @@ export async function isKeyNameTaken({
   return Boolean(row);
 }
 
-/** Keys reported leaked since `since`, newest first: the integration keys of a scope, or one user's personal keys. */
+/** Keys reported leaked since `since`, newest first: the integration keys within a key scope, or one user's personal keys. */
 export async function findLeakedKeys({
   scope,
   userId,
   since,
   db = defaultDb,
 }: {
-  scope: OrganisationScope;
+  scope?: KeyScope;
   userId?: string;
   since: Date;
   db?: Executor;
@@ -249,10 +286,9 @@ export async function findLeakedKeys({
     .from(apiKeys)
     .where(
       and(
-        scopeCondition(scope),
         userId
           ? and(eq(apiKeys.kind, 'personal'), eq(apiKeys.userId, userId))
-          : eq(apiKeys.kind, 'integration'),
+          : and(eq(apiKeys.kind, 'integration'), scope ? scopeCondition(scope) : sql`false`),
         gt(apiKeys.leakedAt, since),
       ),
     )

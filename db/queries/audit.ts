@@ -4,8 +4,7 @@ import { db as defaultDb, type Executor } from '@/db';
 import { auditEvents, organisations } from '@/db/schema';
 import type { AuditFilter } from '@/lib/validation/audit';
 import type { OrganisationScope } from './api-keys';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '@/lib/ids';
 
 function escapeLike(q: string): string {
   return q.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -26,7 +25,7 @@ function conditions(scope: OrganisationScope, filter: AuditFilter, beforeId?: nu
       : undefined,
     filter.action ? eq(auditEvents.action, filter.action) : undefined,
     filter.target
-      ? UUID.test(filter.target)
+      ? isUuid(filter.target)
         ? eq(auditEvents.targetId, filter.target.toLowerCase())
         : sql`${auditEvents.targetLabel} ilike ${like(filter.target)}`
       : undefined,

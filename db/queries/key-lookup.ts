@@ -1,4 +1,5 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { asc, count, gt, isNotNull, sql, type SQL } from 'drizzle-orm';
+import { apiKeys } from '../schema';
 import type { KeyRecord } from '@/lib/keys/verify';
 import type { Executor } from '../index';
 import { db as defaultDb } from '../index';
@@ -107,4 +108,35 @@ export async function findKeyRecordsByIds({
   const result = await db.execute<Row>(selectKeys(sql`k.id in (${list})`));
   for (const r of rowsOf<Row>(result)) map.set(r.id, toKeyRecord(r));
   return map;
+}
+
+/** How many keys exist (any status): sizes the key filter. */
+export async function countKeys(): Promise<number> {
+  const [{ n }] = await defaultDb.select({ n: count() }).from(apiKeys);
+  return Number(n);
+}
+
+/** Every key's hash, in pages of `size` along the unique index (for the key filter). */
+export async function* keyHashPages(size = 20_000): AsyncGenerator<string[]> {
+  let after = '';
+  for (;;) {
+    const page = await defaultDb
+      .select({ h: apiKeys.keyHash })
+      .from(apiKeys)
+      .where(gt(apiKeys.keyHash, after))
+      .orderBy(asc(apiKeys.keyHash))
+      .limit(size);
+    yield page.map((row) => row.h);
+    if (page.length < size) return;
+    after = page[page.length - 1].h;
+  }
+}
+
+/** The previous secrets of rotations in (or just past) their overlap: few, so one read. */
+export async function previousKeyHashes(): Promise<string[]> {
+  const rows = await defaultDb
+    .select({ h: apiKeys.previousKeyHash })
+    .from(apiKeys)
+    .where(isNotNull(apiKeys.previousKeyHash));
+  return rows.flatMap((row) => (row.h ? [row.h] : []));
 }

@@ -4,6 +4,7 @@ import { db as defaultDb, type Executor } from '@/db';
 import { rowsOf } from '@/db/rows';
 import {
   apiKeys,
+  users,
   webhookDeliveries,
   webhookDeliveryAttempts,
   webhooks,
@@ -24,7 +25,7 @@ export async function findMatchingWebhooks({
   db?: Executor;
 }) {
   return db
-    .select({ id: webhooks.id, apiKeyId: webhooks.apiKeyId })
+    .select({ id: webhooks.id, apiKeyId: webhooks.apiKeyId, url: webhooks.url })
     .from(webhooks)
     .where(
       and(
@@ -40,11 +41,22 @@ export async function insertDeliveries({
   rows,
   db = defaultDb,
 }: {
-  rows: { webhookId: string; eventId: string; eventType: string; body: string }[];
+  rows: { webhookId: string; eventId: string; eventType: string; body: string; orderKey: string | null }[];
   db?: Executor;
 }) {
   if (rows.length === 0) return;
   await db.insert(webhookDeliveries).values(rows);
+}
+
+/**
+ * The database's clock, to the microsecond, as an ISO 8601 string: the time of a change. One clock
+ * for every app instance, read after the change's write, so for one record it never goes backwards.
+ */
+export async function readDatabaseClock({ db = defaultDb }: { db?: Executor } = {}): Promise<string> {
+  const result = await db.execute(
+    sql`select to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as now`,
+  );
+  return rowsOf<{ now: string }>(result)[0].now;
 }
 
 export type ClaimedDelivery = {
@@ -62,6 +74,11 @@ export type ClaimedDelivery = {
  * instances) never take the same row, and a lease (next_attempt_at pushed to leaseUntil) so the row
  * is not held locked during the HTTP call. If this process dies mid-delivery the lease runs out and
  * another worker retries it: deliveries are at least once, never lost.
+ *
+ * In order per record and receiver: a delivery is not claimed while an older one with the same
+ * order_key is still pending — waiting for its retry, or claimed and in flight, here or in another
+ * instance. Deliveries only ever leave 'pending', so once the older one is done (delivered, given
+ * up, cancelled) and committed, the next is claimable, and never before.
  */
 export async function claimDueDeliveries({
   now,
@@ -77,11 +94,14 @@ export async function claimDueDeliveries({
   // Raw fragments get ISO strings: postgres-js does not serialise Date parameters outside columns.
   const result = await db.execute(sql`
     with due as (
-      select id from webhook_deliveries
-      where status = 'pending' and next_attempt_at <= ${now.toISOString()}::timestamptz
-      order by next_attempt_at
+      select d.id from webhook_deliveries d
+      where d.status = 'pending' and d.next_attempt_at <= ${now.toISOString()}::timestamptz
+        and (d.order_key is null or not exists (
+          select 1 from webhook_deliveries older
+          where older.order_key = d.order_key and older.status = 'pending' and older.seq < d.seq))
+      order by d.next_attempt_at, d.seq
       limit ${limit}
-      for update skip locked
+      for update of d skip locked
     )
     update webhook_deliveries d
     set next_attempt_at = ${leaseUntil.toISOString()}::timestamptz, attempts = d.attempts + 1
@@ -123,13 +143,23 @@ export async function recordDeliveryAttempt({
 export async function updateDelivery({
   id,
   patch,
+  onlyIfPending = false,
   db = defaultDb,
 }: {
   id: string;
   patch: Partial<typeof webhookDeliveries.$inferInsert>;
+  /** Leave it alone if it left 'pending' meanwhile (cancelled while its attempt was in flight). */
+  onlyIfPending?: boolean;
   db?: Executor;
 }) {
-  await db.update(webhookDeliveries).set(patch).where(eq(webhookDeliveries.id, id));
+  await db
+    .update(webhookDeliveries)
+    .set(patch)
+    .where(
+      onlyIfPending
+        ? and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.status, 'pending'))
+        : eq(webhookDeliveries.id, id),
+    );
 }
 
 /** Stop what is still queued for some subscriptions (paused, switched off, key cleared). */
@@ -242,10 +272,16 @@ export async function findWebhookWithKey({
         status: apiKeys.status,
         userId: apiKeys.userId,
         organisationId: apiKeys.organisationId,
+        allTenants: apiKeys.allTenants,
+        permissions: apiKeys.permissions,
+        expiresAt: apiKeys.expiresAt,
       },
+      /** A personal key's user: whose role decides who may manage the webhook (lib/access.ts). */
+      owner: { id: users.id, organisationId: users.organisationId, role: users.role },
     })
     .from(webhooks)
     .innerJoin(apiKeys, eq(apiKeys.id, webhooks.apiKeyId))
+    .leftJoin(users, eq(users.id, apiKeys.userId))
     .where(eq(webhooks.id, id))
     .limit(1);
   const [row] = forUpdate ? await query.for('update', { of: webhooks }) : await query;

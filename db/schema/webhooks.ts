@@ -84,10 +84,26 @@ export const webhookDeliveries = pgTable(
     lastError: text('last_error'),
     deliveredAt: utc('delivered_at'),
     createdAt: utc('created_at').notNull().defaultNow(),
+    /**
+     * Queue order. Taken when the change's transaction writes the row, after the change itself, so
+     * for one record it follows the commit order (a second change to the record waits for the
+     * first one's row lock).
+     */
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    /**
+     * Deliveries with the same key go out one at a time, in seq order: a hash of the receiver URL and
+     * the record (entity and id), so one receiver gets each record's events in the order they
+     * happened, across its subscriptions (one per operation). Null: no order to keep.
+     */
+    orderKey: text('order_key'),
   },
   (t) => [
     index('webhook_deliveries_due_idx')
       .on(t.nextAttemptAt)
+      .where(sql`${t.status} = 'pending'`),
+    // "Is an older delivery of this record to this receiver still pending?", asked for every claim.
+    index('webhook_deliveries_order_idx')
+      .on(t.orderKey, t.seq)
       .where(sql`${t.status} = 'pending'`),
     index('webhook_deliveries_webhook_idx').on(t.webhookId, t.createdAt),
   ],

@@ -17,14 +17,31 @@ export function presentedKey(headers: Headers): string | null {
   return header ?? bearer;
 }
 
-/** Same-origin check for cookie-authenticated writes (the session cookie is also SameSite=Lax). */
-export function isCrossSite(headers: Headers): boolean {
-  const origin = headers.get('origin');
-  if (!origin) return false;
-  const host = headers.get('x-forwarded-host') ?? headers.get('host');
-  try {
-    return new URL(origin).host !== host;
-  } catch {
-    return true;
+/**
+ * The origins this app is served from, as a browser names them in Origin: the host the request was
+ * addressed to (X-Forwarded-Host/-Proto behind a proxy) and, when set, NEXTAUTH_URL's. Whether a
+ * request's Origin must match is lib/access.ts's decision (isSameOriginSessionRequest).
+ */
+export function appOrigins(request: { url: string; headers: Headers }): string[] {
+  const origins = new Set<string>();
+  const url = new URL(request.url);
+  const host = request.headers.get('x-forwarded-host')?.split(',')[0]?.trim() || request.headers.get('host');
+  const proto =
+    request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim() || url.protocol.replace(/:$/, '');
+  if (host) {
+    try {
+      origins.add(new URL(`${proto}://${host}`).origin);
+    } catch {
+      // A malformed Host header names no origin.
+    }
   }
+  const configured = process.env.NEXTAUTH_URL;
+  if (configured) {
+    try {
+      origins.add(new URL(configured).origin);
+    } catch {
+      // Ignored: next-auth reports a bad NEXTAUTH_URL itself.
+    }
+  }
+  return [...origins];
 }

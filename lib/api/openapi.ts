@@ -12,7 +12,7 @@ import { neededPermission, routeGuard, type RouteGuard } from './with-key';
  * - request and response shapes: the same zod schemas the handlers validate and shape with,
  *   converted by zod's own z.toJSONSchema (OpenAPI 3.1 schemas are JSON Schema 2020-12);
  * - errors: ERROR_CODES, each code with its status; permissions: the permission catalogue.
- * The registry of routes is lib/api/openapi-routes.ts; a test checks it against the files in app/crm.
+ * The registry of routes is app/crm/_openapi/routes.ts; a test checks it against the files in app/crm.
  */
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;

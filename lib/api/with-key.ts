@@ -3,28 +3,22 @@ import { randomUUID } from 'node:crypto';
 import type { NextRequest } from 'next/server';
 import { ZodError } from 'zod';
 import { getReadyDatabase } from '@/db/bootstrap';
+import { getCurrentUser, actorFromUser, contextFromHeaders, type CurrentUser } from '@/lib/auth/session';
 import {
-  getCurrentUser,
-  isAdmin,
-  actorFromUser,
-  contextFromHeaders,
-  type CurrentUser,
-} from '@/lib/auth/session';
-import { cachedKeyLookup } from '@/lib/keys/cache';
+  assertHoldsPermission,
+  isSameOriginSessionRequest,
+  maySessionManageKeys,
+  tenantScopeOfUser,
+} from '@/lib/access';
+import { cachedKeyLookup } from '@/lib/key-check/cache';
 import { verifyKey, type VerifiedKey } from '@/lib/keys/verify';
-import {
-  accessForMethod,
-  hasPermission,
-  permission,
-  type Permission,
-  type Resource,
-} from '@/lib/permissions';
+import { accessForMethod, permission, type Permission, type Resource } from '@/lib/permissions';
 import type { Actor, RequestContext } from '@/lib/actor';
 import { recordKeyCheck } from '@/lib/services/usage';
 import { noteRotationEnded } from '@/lib/services/key-rotation';
 import { assertKeyMayBeUsedFrom } from '@/lib/access';
 import { resolveTenant } from '@/lib/tenants';
-import { presentedKey, isCrossSite } from './credentials';
+import { appOrigins, presentedKey } from './credentials';
 import { AppError, validationError } from '@/lib/errors';
 import { errorResponse } from './errors';
 
@@ -106,10 +100,16 @@ export function withKey<P extends Record<string, string | string[]> = Record<str
       if (!presented && options.allowSession) {
         user = await getCurrentUser();
         if (!user) throw new AppError('unauthenticated');
-        if (!isAdmin(user)) throw new AppError('forbidden', 'Only admins can manage API keys.');
-        if (request.method !== 'GET' && request.method !== 'HEAD' && isCrossSite(headers)) {
-          throw new AppError('forbidden', 'Cross-site requests with a session cookie are refused.');
+        const sameOrigin = isSameOriginSessionRequest({
+          method: request.method,
+          origin: headers.get('origin'),
+          secFetchSite: headers.get('sec-fetch-site'),
+          appOrigins: appOrigins(request),
+        });
+        if (!sameOrigin) {
+          throw new AppError('forbidden', 'Writes with a session cookie must come from this site (Origin).');
         }
+        if (!maySessionManageKeys(user)) throw new AppError('forbidden', 'Only admins can manage API keys.');
         actor = actorFromUser(user);
       } else {
         const result = await verifyKey(presented, cachedKeyLookup);
@@ -124,9 +124,7 @@ export function withKey<P extends Record<string, string | string[]> = Record<str
         previousSecret = key.usedPreviousSecret;
         assertKeyMayBeUsedFrom(key, context.ip ?? null);
         const needed = neededPermission(options, request.method);
-        if (needed && !hasPermission(key.permissions, needed)) {
-          throw new AppError('permission_denied', `This key needs the ${needed} permission.`);
-        }
+        if (needed) assertHoldsPermission(key.permissions, needed);
         actor = {
           type: 'key',
           keyId: key.id,
@@ -135,10 +133,11 @@ export function withKey<P extends Record<string, string | string[]> = Record<str
           permissions: key.permissions,
           allTenants: key.allTenants,
           tenantIds: key.tenantIds,
+          expiresAt: key.expiresAt,
           userId: key.userId,
         };
       }
-      const scope = key ?? { allTenants: user!.role === 'superadmin', tenantIds: [user!.organisationId] };
+      const scope = key ?? tenantScopeOfUser(user!);
       const tenantId = options.tenant ? resolveTenant(scope, headers.get('x-tenant-id')) : '';
       const params = (await route.params) ?? ({} as P);
       response = await handler(request, { params, requestId, actor, key, user, tenantId, context });

@@ -4,6 +4,7 @@ import { headers } from 'next/headers';
 import { forbidden, redirect } from 'next/navigation';
 import { getReadyDatabase } from '@/db/bootstrap';
 import { findUserWithOrganisation } from '@/db/queries/users';
+import { canOpenAdminPages, canOpenSuperadminPages } from '@/lib/access';
 import type { Actor, RequestContext } from '@/lib/actor';
 import { clientAddress } from '@/lib/api/client-address';
 import { authOptions } from './options';
@@ -28,20 +29,16 @@ export async function requireUser(): Promise<CurrentUser> {
   return user;
 }
 
-export function isAdmin(user: Pick<CurrentUser, 'role'>): boolean {
-  return user.role === 'admin' || user.role === 'superadmin';
-}
-
-/** For admin pages: a signed-in admin or superadmin; anyone else gets the 403 page. */
+/** For admin pages: a signed-in admin or superadmin (lib/access.ts decides); anyone else gets the 403 page. */
 export async function requireAdmin(): Promise<CurrentUser> {
   const user = await requireUser();
-  if (!isAdmin(user)) forbidden();
+  if (!canOpenAdminPages(user)) forbidden();
   return user;
 }
 
 export async function requireSuperadmin(): Promise<CurrentUser> {
   const user = await requireUser();
-  if (user.role !== 'superadmin') forbidden();
+  if (!canOpenSuperadminPages(user)) forbidden();
   return user;
 }
 

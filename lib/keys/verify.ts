@@ -1,5 +1,6 @@
-import type { ApiKeyKind } from '@/db/schema';
-import { permissionsForRole, type Permission } from '@/lib/permissions';
+import type { KeyKind as ApiKeyKind } from './format';
+import { permissionsForRole, personalKeyAllowed, tenantScopeOfPersonalKey } from '@/lib/access';
+import type { Permission } from '@/lib/permissions';
 import { hashKey, hashesEqual, parseKey, visibleIdentifier } from './format';
 
 /** What one indexed lookup by hash returns about a key (see db/queries/api-keys.ts). */
@@ -114,12 +115,13 @@ export function checkKeyRecord(
   if (record.kind === 'personal') {
     // A personal key acts as its user: the user's role decides, now, not when the key was made.
     if (!record.owner || record.owner.disabled) return { ok: false, code: 'key_invalid', keyId };
-    if (record.owner.role === 'user' && !record.organisationAllowsNonAdminApi) {
+    if (!personalKeyAllowed(record.owner, record.organisationAllowsNonAdminApi)) {
       return { ok: false, code: 'api_access_disabled', keyId };
     }
     permissions = permissionsForRole(record.owner.role);
-    allTenants = record.owner.role === 'superadmin';
-    tenantIds = [record.organisationId];
+    const reach = tenantScopeOfPersonalKey(record.owner, record.organisationId);
+    allTenants = reach.allTenants;
+    tenantIds = [...reach.tenantIds];
   }
   return {
     ok: true,

@@ -15,20 +15,28 @@ import { findKeyPolicies, listOrganisations } from '@/db/queries/organisations';
 import { uniqueViolation } from '@/db/rows';
 import { AppError } from '@/lib/errors';
 import { describeKey, generateKey, hashKey, visibleIdentifier } from '@/lib/keys/format';
-import { announceKeyChange } from '@/lib/keys/invalidation';
+import { announceKeyChange } from '@/lib/key-check/invalidation';
 import { expiryPolicyViolation, latestAllowedExpiry, type KeyPolicy } from '@/lib/keys/policy';
-import { canGrant, type Permission } from '@/lib/permissions';
+import type { Permission } from '@/lib/permissions';
+import { displayStatus, type ApiKeyDisplayStatus } from '@/lib/keys/lifecycle';
 import {
-  displayStatus,
-  type ApiKeyDisplayStatus,
   type CreateApiKeyInput,
   type ListApiKeysInput,
   type RegenerateApiKeyInput,
   type UpdateApiKeyInput,
 } from '@/lib/validation/api-keys';
-import { assertCanManageKeys, isSuperadmin, organisationScope } from '@/lib/access';
+import {
+  assertCanManageKeys,
+  assertMayGrantKey,
+  keyInScope,
+  keyScope,
+  organisationScope,
+  owningOrganisationForNewKey,
+  type KeyFacts,
+} from '@/lib/access';
 import { type Actor, type RequestContext } from '@/lib/actor';
 import { diffFields, recordAudit } from './audit';
+import { isUuid } from '@/lib/ids';
 
 /** A key as the product shows it: never the hash, never the secret. */
 export type ApiKeyView = {
@@ -162,29 +170,9 @@ function notFound(): AppError {
   return new AppError('not_found', 'No API key with this id.');
 }
 
-/**
- * The tenants a new or edited key may reach, checked against what the actor holds:
- * "all" is for superadmins (or an all-tenants key); an admin gets their own organisation only.
- */
-async function checkTenants(tx: Executor, actor: Actor, tenants: 'all' | string[]): Promise<void> {
-  if (tenants === 'all') {
-    if (isSuperadmin(actor) || (actor.type === 'key' && actor.allTenants)) return;
-    throw new AppError('forbidden', 'Only superadmins can create keys for all tenants.', {
-      tenants: ['Only superadmins can choose "All tenants".'],
-    });
-  }
-  if (actor.type === 'user' && actor.role !== 'superadmin') {
-    if (tenants.some((t) => t !== actor.organisationId)) {
-      throw new AppError('forbidden', 'You can only give access to your own organisation.', {
-        tenants: ['You can only choose your own organisation.'],
-      });
-    }
-  }
-  if (actor.type === 'key' && !actor.allTenants && tenants.some((t) => !actor.tenantIds.includes(t))) {
-    throw new AppError('forbidden', 'A key cannot grant tenants it cannot reach itself.', {
-      tenants: ['A key cannot grant tenants it cannot reach itself.'],
-    });
-  }
+/** The organisations named as allowed tenants must exist (whether the actor may name them is lib/access). */
+async function checkTenantsExist(tx: Executor, tenants: 'all' | string[]): Promise<void> {
+  if (tenants === 'all') return;
   const found = await tx
     .select({ id: organisations.id })
     .from(organisations)
@@ -193,14 +181,6 @@ async function checkTenants(tx: Executor, actor: Actor, tenants: 'all' | string[
   if (missing.length) {
     throw new AppError('validation_failed', 'Unknown organisation.', {
       tenants: [`Unknown organisation: ${missing.join(', ')}.`],
-    });
-  }
-}
-
-function checkPermissions(actor: Actor, permissions: Permission[]): void {
-  if (actor.type === 'key' && !canGrant(actor.permissions, permissions)) {
-    throw new AppError('forbidden', 'A key cannot grant more permissions than it holds.', {
-      permissions: ['A key cannot grant more permissions than it holds.'],
     });
   }
 }
@@ -220,11 +200,41 @@ async function writeTenants(tx: Executor, keyId: string, tenants: 'all' | string
   }
 }
 
-async function loadView(tx: Executor, id: string, actor: Actor): Promise<ApiKeyView> {
-  const row = await findApiKeyById({ id, scope: organisationScope(actor), db: tx });
+/** The facts rule 2 of lib/access.ts reads about a key. */
+function factsOf(key: ApiKey, tenantIds: string[]): KeyFacts {
+  return {
+    organisationId: key.organisationId,
+    allTenants: key.allTenants,
+    tenantIds,
+    permissions: key.permissions,
+    expiresAt: key.expiresAt,
+  };
+}
+
+/**
+ * One key the actor reaches, or "not found". The query is scoped in SQL by the policy's key scope,
+ * and the loaded key is checked again with the same policy: two locks on one door.
+ */
+async function loadReachable(tx: Executor, actor: Actor, id: string, forUpdate = false) {
+  const row = await findApiKeyById({ id, scope: keyScope(actor), forUpdate, db: tx });
   if (!row) throw notFound();
-  const tenants = await findKeyTenants({ keyIds: [id], db: tx });
-  return toView(row.key, row.creator, tenants.get(id) ?? [], await keyPolicyOf(tx, row.key.organisationId));
+  const tenants = (await findKeyTenants({ keyIds: [id], db: tx })).get(id) ?? [];
+  if (
+    !keyInScope(
+      keyScope(actor),
+      factsOf(
+        row.key,
+        tenants.map((t) => t.id),
+      ),
+    )
+  )
+    throw notFound();
+  return { ...row, tenants };
+}
+
+async function loadView(tx: Executor, id: string, actor: Actor): Promise<ApiKeyView> {
+  const row = await loadReachable(tx, actor, id);
+  return toView(row.key, row.creator, row.tenants, await keyPolicyOf(tx, row.key.organisationId));
 }
 
 export type CreatedApiKey = { key: ApiKeyView; secret: string };
@@ -236,23 +246,17 @@ export async function createApiKey(
   context?: RequestContext,
 ): Promise<CreatedApiKey> {
   assertCanManageKeys(actor, 'write');
-  const organisationId =
-    input.organisation_id && isSuperadmin(actor)
-      ? input.organisation_id
-      : actor.type === 'system'
-        ? input.organisation_id
-        : actor.organisationId;
-  if (!organisationId)
-    throw new AppError('validation_failed', undefined, { organisation_id: ['Choose an organisation.'] });
-  if (input.organisation_id && input.organisation_id !== organisationId) {
-    throw new AppError('forbidden', 'You can only create keys in your own organisation.');
-  }
-  checkPermissions(actor, input.permissions);
+  const organisationId = owningOrganisationForNewKey(actor, input.organisation_id);
+  assertMayGrantKey(actor, {
+    permissions: input.permissions,
+    tenants: input.tenants,
+    expiresAt: input.expiry_date ?? null,
+  });
 
   const secret = generateKey('integration');
   try {
     const key = await db.transaction(async (tx) => {
-      await checkTenants(tx, actor, input.tenants);
+      await checkTenantsExist(tx, input.tenants);
       await checkExpiryPolicy(tx, organisationId, input.expiry_date ?? null);
       if (await isKeyNameTaken({ organisationId, name: input.name, db: tx })) throw nameTaken();
       const [created] = await tx
@@ -282,7 +286,7 @@ export async function createApiKey(
         target: { type: 'api_key', id: created.id, label: `${created.name} (${visibleIdentifier(created)})` },
         changes: diffFields({}, auditable(created, input.tenants === 'all' ? [] : input.tenants)),
       });
-      return loadView(tx, created.id, actor.type === 'user' || actor.type === 'key' ? { ...actor } : actor);
+      return loadView(tx, created.id, actor);
     });
     return { key, secret };
   } catch (error) {
@@ -299,7 +303,7 @@ export async function getApiKey(actor: Actor, id: string): Promise<ApiKeyView> {
 
 export async function listApiKeys(actor: Actor, filter: ListApiKeysInput) {
   assertCanManageKeys(actor, 'read');
-  const scope = organisationScope(actor);
+  const scope = keyScope(actor);
   const now = new Date();
   const { rows, total } = await listApiKeysQuery({ scope, filter, now });
   const [tenants, policies] = await Promise.all([
@@ -319,7 +323,7 @@ export async function listApiKeys(actor: Actor, filter: ListApiKeysInput) {
 
 export async function getApiKeySummary(actor: Actor) {
   assertCanManageKeys(actor, 'read');
-  return summariseApiKeys({ scope: organisationScope(actor) });
+  return summariseApiKeys({ scope: keyScope(actor) });
 }
 
 /**
@@ -362,11 +366,6 @@ export async function listApiKeyAuditTrail(
   }));
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-function isUuid(id: string): boolean {
-  return UUID.test(id);
-}
-
 /**
  * Every change runs in one transaction that first locks the key's row: two admins acting at once
  * are serialised, a revoked key stays revoked, and a double regenerate leaves exactly one secret.
@@ -379,16 +378,12 @@ export async function changeKey<T>(
   assertCanManageKeys(actor, 'write');
   if (!isUuid(id)) throw notFound();
   const result = await db.transaction(async (tx) => {
-    const row = await findApiKeyById({ id, scope: organisationScope(actor), forUpdate: true, db: tx });
-    if (!row) throw notFound();
-    if (actor.type === 'key' && !canGrant(actor.permissions, row.key.permissions)) {
-      throw new AppError('forbidden', 'A key cannot change a key that holds more permissions than it does.');
-    }
-    const tenants = await findKeyTenants({ keyIds: [id], db: tx });
+    // Rule 2 of lib/access.ts: only a key the actor could have created (404 otherwise).
+    const row = await loadReachable(tx, actor, id, true);
     return change(
       tx,
       row.key,
-      (tenants.get(id) ?? []).map((t) => t.id),
+      row.tenants.map((t) => t.id),
     );
   });
   announceKeyChange({ keyIds: [id] });
@@ -409,11 +404,16 @@ export async function updateApiKey(
   input: UpdateApiKeyInput,
   context?: RequestContext,
 ): Promise<ApiKeyView> {
-  if (input.permissions) checkPermissions(actor, input.permissions);
   try {
     return await changeKey(actor, id, async (tx, key, tenantIds) => {
       refuseIfRevoked(key);
-      if (input.tenants !== undefined) await checkTenants(tx, actor, input.tenants);
+      // The key as it will be must still be one the actor could create (rules 3 and 4).
+      assertMayGrantKey(actor, {
+        permissions: input.permissions ?? key.permissions,
+        tenants: input.tenants ?? (key.allTenants ? 'all' : tenantIds),
+        expiresAt: input.expiry_date !== undefined ? input.expiry_date : key.expiresAt,
+      });
+      if (input.tenants !== undefined) await checkTenantsExist(tx, input.tenants);
       // The policy applies to the expiry a change sets; renaming a key made before the policy is fine.
       if (input.expiry_date !== undefined) await checkExpiryPolicy(tx, key.organisationId, input.expiry_date);
       if (
@@ -627,15 +627,11 @@ export async function listLeakedKeys(
   const since = new Date(Date.now() - LEAK_BANNER_DAYS * 24 * 60 * 60 * 1000);
   if (options.personal) {
     if (actor.type !== 'user') return [];
-    const rows = await findLeakedKeys({
-      scope: { all: false, organisationIds: [actor.organisationId] },
-      userId: actor.userId,
-      since,
-    });
+    const rows = await findLeakedKeys({ userId: actor.userId, since });
     return rows.map(noticeOf);
   }
   assertCanManageKeys(actor, 'read');
-  return (await findLeakedKeys({ scope: organisationScope(actor), since })).map(noticeOf);
+  return (await findLeakedKeys({ scope: keyScope(actor), since })).map(noticeOf);
 }
 
 function noticeOf(r: Awaited<ReturnType<typeof findLeakedKeys>>[number]): LeakedKeyNotice {

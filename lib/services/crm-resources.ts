@@ -20,6 +20,7 @@ import { createLeadSchema, leadSchema, updateLeadSchema } from '@/lib/validation
 import { createServiceSchema, serviceSchema, updateServiceSchema } from '@/lib/validation/services';
 import type { Actor } from '@/lib/actor';
 import { emitEntityChange, type WebhookEntity } from './entity-events';
+import { isUuid } from '@/lib/ids';
 
 /** The columns every CRM table has; the rest is described by its zod schemas. */
 type CrmTable = PgTable & {
@@ -46,8 +47,6 @@ export type CrmResourceDefinition = {
   /** Unique constraints and the field each one is about. */
   unique?: Record<string, { field: string; message: string }>;
 };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -133,7 +132,7 @@ export function defineCrmResource(def: CrmResourceDefinition) {
     },
 
     async get(tenantId: string, id: string): Promise<CrmRecord> {
-      if (!UUID.test(id)) throw notFound();
+      if (!isUuid(id)) throw notFound();
       const [row] = await db
         .select()
         .from(t as PgTable)
@@ -172,7 +171,7 @@ export function defineCrmResource(def: CrmResourceDefinition) {
       id: string,
       input: Record<string, unknown>,
     ): Promise<CrmRecord> {
-      if (!UUID.test(id)) throw notFound();
+      if (!isUuid(id)) throw notFound();
       try {
         return await db.transaction(async (tx) => {
           const [row] = await tx
@@ -199,7 +198,7 @@ export function defineCrmResource(def: CrmResourceDefinition) {
     },
 
     async remove(actor: Actor, tenantId: string, id: string): Promise<void> {
-      if (!UUID.test(id)) throw notFound();
+      if (!isUuid(id)) throw notFound();
       await db.transaction(async (tx) => {
         const [row] = await tx.delete(t).where(inTenant(tenantId, id)).returning();
         if (!row) throw notFound();

@@ -4,7 +4,7 @@ import { db, type Executor } from '@/db';
 import { apiKeys, type ApiKey } from '@/db/schema';
 import { sumRequestsBySecret } from '@/db/queries/usage';
 import { visibleIdentifier } from '@/lib/keys/format';
-import { announceKeyChange } from '@/lib/keys/invalidation';
+import { announceKeyChange } from '@/lib/key-check/invalidation';
 import type { Actor, RequestContext } from '@/lib/actor';
 import { recordAudit } from './audit';
 import { changeKey, getApiKey, rotationRunning, targetOf, type ApiKeyView } from './api-keys';

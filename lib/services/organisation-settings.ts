@@ -3,10 +3,10 @@ import { eq } from 'drizzle-orm';
 import { db } from '@/db';
 import { organisations } from '@/db/schema';
 import { AppError } from '@/lib/errors';
-import { announceKeyChange } from '@/lib/keys/invalidation';
+import { announceKeyChange } from '@/lib/key-check/invalidation';
+import { assertCanChangeOrganisationSettings } from '@/lib/access';
 import type { KeyPolicy } from '@/lib/keys/policy';
 import type { KeyPolicyInput } from '@/lib/validation/key-policy';
-import { hasPermission } from '@/lib/permissions';
 import { type Actor, type RequestContext } from '@/lib/actor';
 import { recordAudit } from './audit';
 
@@ -17,18 +17,7 @@ export type OrganisationSettings = {
   keyPolicy: KeyPolicy;
 };
 
-/** Settings of the actor's own organisation are for its admins (and superadmins, and admin keys). */
-function assertMayChangeSettings(actor: Actor, organisationId: string): void {
-  if (actor.type === 'system') return;
-  if (actor.type === 'user') {
-    if (actor.role === 'superadmin') return;
-    if (actor.role === 'admin' && actor.organisationId === organisationId) return;
-    throw new AppError('forbidden', "Only admins can change the organisation's settings.");
-  }
-  if (!hasPermission(actor.permissions, 'admin') || actor.organisationId !== organisationId) {
-    throw new AppError('permission_denied', 'This key needs the admin permission.');
-  }
-}
+const assertMayChangeSettings = assertCanChangeOrganisationSettings;
 
 export async function getOrganisationSettings(
   actor: Actor,

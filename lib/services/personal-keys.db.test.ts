@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/db';
 import { findKeyByHash } from '@/db/queries/key-lookup';
 import { apiKeys, auditEvents, organisations, users, webhooks } from '@/db/schema';
-import { onKeyChange, type KeyChange } from '@/lib/keys/invalidation';
+import { onKeyChange, type KeyChange } from '@/lib/key-check/invalidation';
 import { verifyKey } from '@/lib/keys/verify';
 import { createWebhookSchema } from '@/lib/validation/webhooks';
 import { createWorld, setOrganisationApiAccess } from '@/test/fixtures';

@@ -12,11 +12,19 @@ import { uniqueViolation } from '@/db/rows';
 import { apiKeys, organisations, type ApiKey } from '@/db/schema';
 import { AppError } from '@/lib/errors';
 import { describeKey, generateKey, hashKey, visibleIdentifier } from '@/lib/keys/format';
-import { announceKeyChange } from '@/lib/keys/invalidation';
-import { organisationScope } from '@/lib/access';
+import { announceKeyChange } from '@/lib/key-check/invalidation';
+import {
+  assertIsSignedInUser,
+  canManageUser,
+  canSeeUsersPersonalKeys,
+  mayHavePersonalKey,
+  organisationInScope,
+  organisationScope,
+} from '@/lib/access';
 import { type Actor, type RequestContext } from '@/lib/actor';
 import { recordAudit } from './audit';
 import { listWebhooksWithDeliveries, type WebhookWithDeliveries } from './webhooks';
+import { isUuid } from '@/lib/ids';
 
 /**
  * Personal keys: a user's own API key (pat_live_…), at most one live per user. It acts as its user:
@@ -44,23 +52,23 @@ function toView(key: ApiKey): PersonalKeyView {
 
 type UserActor = Extract<Actor, { type: 'user' }>;
 
-function asUser(actor: Actor): UserActor {
-  if (actor.type !== 'user') throw new AppError('forbidden', 'Personal keys are managed by their user.');
-  return actor;
-}
+const asUser = assertIsSignedInUser;
 
 function target(key: ApiKey, email: string) {
   return { type: 'api_key', id: key.id, label: `Personal key of ${email} (${visibleIdentifier(key)})` };
 }
 
-/** Admins always have API access; users only while their organisation allows it. */
-async function assertMayHaveKey(tx: Executor, actor: UserActor): Promise<void> {
-  if (actor.role !== 'user') return;
+async function organisationAllowsNonAdminApi(tx: Executor, organisationId: string): Promise<boolean> {
   const [org] = await tx
     .select({ allowed: organisations.apiAccessForNonAdmins })
     .from(organisations)
-    .where(eq(organisations.id, actor.organisationId));
-  if (!org?.allowed) {
+    .where(eq(organisations.id, organisationId));
+  return Boolean(org?.allowed);
+}
+
+/** Admins always have API access; users only while their organisation allows it (lib/access.ts rule 6). */
+async function assertMayHaveKey(tx: Executor, actor: UserActor): Promise<void> {
+  if (!mayHavePersonalKey(actor.role, await organisationAllowsNonAdminApi(tx, actor.organisationId))) {
     throw new AppError(
       'api_access_disabled',
       "Your organisation doesn't allow API access for non-admins. Ask an admin to allow it.",
@@ -79,14 +87,7 @@ export type PersonalKeyOverview = {
 export async function getPersonalKeyOverview(actor: Actor): Promise<PersonalKeyOverview> {
   const user = asUser(actor);
   const key = await findLivePersonalKey({ userId: user.userId });
-  let allowed = true;
-  if (user.role === 'user') {
-    const [org] = await db
-      .select({ allowed: organisations.apiAccessForNonAdmins })
-      .from(organisations)
-      .where(eq(organisations.id, user.organisationId));
-    allowed = Boolean(org?.allowed);
-  }
+  const allowed = mayHavePersonalKey(user.role, await organisationAllowsNonAdminApi(db, user.organisationId));
   return {
     key: key ? toView(key) : null,
     allowed,
@@ -189,19 +190,15 @@ export async function clearPersonalKey(
   { userId }: { userId?: string } = {},
   context?: RequestContext,
 ): Promise<void> {
-  const self = actor.type === 'user' ? actor.userId : null;
-  const ownerId = userId ?? self;
-  if (!ownerId || actor.type === 'system') throw new AppError('forbidden');
-  if (ownerId !== self) {
-    // Someone else's key: admins of that user's organisation, and superadmins.
-    if (actor.type !== 'user' || (actor.role !== 'admin' && actor.role !== 'superadmin')) {
-      throw new AppError('forbidden', "Only admins can clear another user's API key.");
-    }
+  const self = assertIsSignedInUser(actor);
+  const ownerId = userId ?? self.userId;
+  if (ownerId !== self.userId && !canSeeUsersPersonalKeys(actor)) {
+    throw new AppError('forbidden', "Only admins can clear another user's API key.");
   }
   const cleared = await db.transaction(async (tx) => {
     const owner = await findUserInOrganisation({ id: ownerId, db: tx });
-    const scope = organisationScope(actor);
-    if (!owner || (!scope.all && !scope.organisationIds.includes(owner.organisationId))) throw noKey();
+    // Rule 5: own key, or an admin within their organisation, never a user of a higher role.
+    if (!owner || !canManageUser(actor, owner)) throw noKey();
     const key = await findLivePersonalKey({ userId: ownerId, forUpdate: true, db: tx });
     if (!key) throw noKey();
     const now = new Date();
@@ -237,12 +234,14 @@ export type PersonalKeyRow = {
   organisation: { id: string; name: string };
   key: PersonalKeyView;
   webhooksCount: number;
+  /** Whether the actor may clear this key (never a user of a higher role: lib/access.ts rule 5). */
+  canManage: boolean;
 };
 
 function assertAdmin(actor: Actor): void {
-  if (actor.type === 'system') return;
-  if (actor.type === 'user' && (actor.role === 'admin' || actor.role === 'superadmin')) return;
-  throw new AppError('forbidden', 'Only admins can see the API keys of other users.');
+  if (!canSeeUsersPersonalKeys(actor)) {
+    throw new AppError('forbidden', 'Only admins can see the API keys of other users.');
+  }
 }
 
 /** "API Management": every user in the admin's scope with a live personal key. */
@@ -254,21 +253,22 @@ export async function listPersonalKeys(actor: Actor): Promise<PersonalKeyRow[]> 
     organisation: r.organisation,
     key: toView(r.key),
     webhooksCount: Number(r.webhooksCount),
+    canManage: canManageUser(actor, { ...r.user, organisationId: r.organisation.id }),
   }));
 }
 
 /** One user's personal key and the webhooks registered on it, for an admin. */
 export async function getUserPersonalKey(actor: Actor, userId: string) {
   assertAdmin(actor);
-  if (!/^[0-9a-f-]{36}$/i.test(userId)) throw new AppError('not_found', 'No such user.');
+  if (!isUuid(userId)) throw new AppError('not_found', 'No such user.');
   const owner = await findUserInOrganisation({ id: userId });
-  const scope = organisationScope(actor);
-  if (!owner || (!scope.all && !scope.organisationIds.includes(owner.organisationId))) {
+  if (!owner || !organisationInScope(organisationScope(actor), owner.organisationId)) {
     throw new AppError('not_found', 'No such user.');
   }
   const key = await findLivePersonalKey({ userId });
   return {
     user: owner,
+    canManage: canManageUser(actor, owner),
     key: key ? toView(key) : null,
     webhooks: await listWebhooksWithDeliveries(await findPersonalKeyIds({ userId })),
   };

@@ -4,7 +4,7 @@ import { db } from '@/db';
 import { apiKeys } from '@/db/schema';
 import { findKeyByHash } from '@/db/queries/key-lookup';
 import { hashKey, hashesEqual, parseKey, visibleIdentifier } from '@/lib/keys/format';
-import { announceKeyChange } from '@/lib/keys/invalidation';
+import { announceKeyChange } from '@/lib/key-check/invalidation';
 import type { Actor, RequestContext } from '@/lib/actor';
 import type { SecretScanningReport } from '@/lib/validation/secret-scanning';
 import { recordAudit } from './audit';

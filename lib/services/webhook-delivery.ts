@@ -1,6 +1,6 @@
 import 'server-only';
 import { onShutdown } from '@/lib/shutdown';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { db, getDatabase, type Executor } from '@/db';
 import { findKeyRecordsByIds } from '@/db/queries/key-lookup';
@@ -11,15 +11,17 @@ import {
   findWebhooksByIds,
   insertDeliveries,
   pruneFinishedDeliveries,
+  readDatabaseClock,
   recordDeliveryAttempt,
   recordWebhookOutcome,
   setWebhookStatusRow,
   updateDelivery,
+  type ClaimedDelivery,
 } from '@/db/queries/webhooks';
 import type { Webhook } from '@/db/schema';
 import { checkKeyRecord, type KeyRecord } from '@/lib/keys/verify';
 import { hasPermission } from '@/lib/permissions';
-import { canReachTenant } from '@/lib/tenants';
+import { canReachTenant } from '@/lib/access';
 import { ENTITY_RESOURCES, type WebhookEntity, type WebhookEvent } from '@/lib/validation/webhooks';
 import { retryDelayMs, webhookConfig, type WebhookConfig } from '@/lib/webhooks/config';
 import { sendWebhook, type SendResult } from '@/lib/webhooks/send';
@@ -50,17 +52,32 @@ export function keyMayReceive(
   return { ok: true };
 }
 
-function eventBody(eventId: string, change: EntityChange, at: Date): string {
+function eventBody(eventId: string, change: EntityChange, occurredAt: string): string {
   const event: WebhookEvent = {
     id: eventId,
     type: `${change.entity}.${change.operation}`,
     entity: change.entity,
     operation: change.operation,
     organisation_id: change.organisationId,
-    occurred_at: at.toISOString(),
+    occurred_at: occurredAt,
     data: change.record,
   };
   return JSON.stringify(event);
+}
+
+/**
+ * The sequence a delivery belongs to: one receiver (URL) and one record. Its deliveries go out one
+ * at a time, oldest first, across the receiver's subscriptions (one per operation: created, updated
+ * and deleted of a record are three subscriptions, and must still arrive in that order). Hashed:
+ * the URL may carry a token in its query string.
+ */
+export function deliveryOrderKey(
+  url: string,
+  change: Pick<EntityChange, 'entity' | 'record'>,
+): string | null {
+  const id = change.record.id;
+  if (typeof id !== 'string' || id === '') return null;
+  return createHash('sha256').update(`${url}\n${change.entity}:${id}`).digest('base64url');
 }
 
 /**
@@ -85,13 +102,16 @@ export async function queueEntityChange(tx: Executor, change: EntityChange): Pro
   );
   if (eligible.length === 0) return 0;
   const eventId = randomUUID();
-  const body = eventBody(eventId, change, now);
+  // The database's clock, not this instance's: occurred_at orders one record's events even when
+  // two instances with slightly different clocks change it one after the other.
+  const body = eventBody(eventId, change, await readDatabaseClock({ db: tx }));
   await insertDeliveries({
     rows: eligible.map((s) => ({
       webhookId: s.id,
       eventId,
       eventType: `${change.entity}.${change.operation}`,
       body,
+      orderKey: deliveryOrderKey(s.url, change),
     })),
     db: tx,
   });
@@ -114,40 +134,52 @@ export type DeliveryOutcome = {
   error: string | null;
 };
 
-/** How long a claimed delivery stays invisible to other workers: well past the request timeout. */
-const leaseMs = (timeoutMs: number) => 2 * timeoutMs + 5000;
-
 /**
- * Claim the due deliveries and send them. Returns what happened to each; the worker calls this in a
- * loop, tests call it directly with their own clock.
+ * Claim up to `limit` due deliveries (a lease of config.leaseMs each) and return one send per
+ * delivery, not yet started: the worker runs each in a slot of its own, tests run them together.
  */
-export async function runDueDeliveries(options: DeliveryOptions = {}): Promise<DeliveryOutcome[]> {
-  const config = { ...webhookConfig(), ...stripUndefined(options) };
-  const now = options.now ?? new Date();
+async function claimSends(
+  config: WebhookConfig,
+  limit: number,
+  now?: Date,
+): Promise<(() => Promise<DeliveryOutcome>)[]> {
+  const claimedAt = now ?? new Date();
   const claimed = await claimDueDeliveries({
-    now,
-    leaseUntil: new Date(now.getTime() + leaseMs(config.timeoutMs)),
-    limit: options.limit ?? 20,
+    now: claimedAt,
+    leaseUntil: new Date(claimedAt.getTime() + config.leaseMs),
+    limit,
   });
   if (claimed.length === 0) return [];
   const hooks = await findWebhooksByIds({ ids: [...new Set(claimed.map((d) => d.webhookId))] });
   const keys = await findKeyRecordsByIds({ ids: [...new Set([...hooks.values()].map((h) => h.apiKeyId))] });
-  return Promise.all(
-    claimed.map((delivery) => deliverOne(delivery, hooks.get(delivery.webhookId), keys, config, now)),
+  return claimed.map(
+    (delivery) => () => deliverOne(delivery, hooks.get(delivery.webhookId), keys, config, now),
   );
+}
+
+/**
+ * Claim the due deliveries and send them all; returns what happened to each. For tests, with their
+ * own clock; the worker (below) keeps a pool of attempts instead and never waits for a whole batch.
+ */
+export async function runDueDeliveries(options: DeliveryOptions = {}): Promise<DeliveryOutcome[]> {
+  const config = { ...webhookConfig(), ...stripUndefined(options) };
+  const sends = await claimSends(config, options.limit ?? 20, options.now);
+  return Promise.all(sends.map((send) => send()));
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
+/** One attempt: send, then record it. `clock` is fixed by tests; the worker uses the real time. */
 async function deliverOne(
-  delivery: Awaited<ReturnType<typeof claimDueDeliveries>>[number],
+  delivery: ClaimedDelivery,
   webhook: Webhook | undefined,
   keys: Map<string, KeyRecord>,
   config: WebhookConfig,
-  now: Date,
+  clock?: Date,
 ): Promise<DeliveryOutcome> {
+  const startedAt = clock ?? new Date();
   const base = { id: delivery.id, webhookId: delivery.webhookId };
   if (!webhook || webhook.status !== 'active') {
     const error = 'The webhook is paused or switched off.';
@@ -158,7 +190,7 @@ async function deliverOne(
     keys.get(webhook.apiKeyId),
     webhook.organisationId,
     webhook.entity as WebhookEntity,
-    now,
+    startedAt,
   );
   if (!allowed.ok) {
     // The key lost the right to see these records (revoked, its user demoted or disabled, the
@@ -186,6 +218,7 @@ async function deliverOne(
     },
   });
 
+  const now = clock ?? new Date();
   const gone = result.statusCode === 410;
   const finalFailure = !result.ok && (gone || delivery.attempts >= config.maxAttempts);
   const outcome: DeliveryOutcome['result'] = result.ok ? 'delivered' : finalFailure ? 'failed' : 'retry';
@@ -195,7 +228,7 @@ async function deliverOne(
         deliveryId: delivery.id,
         webhookId: webhook.id,
         attempt: delivery.attempts,
-        attemptedAt: now,
+        attemptedAt: startedAt,
         statusCode: result.statusCode,
         error: result.ok ? null : (result.error ?? `HTTP ${result.statusCode}`),
         durationMs: result.durationMs,
@@ -204,6 +237,8 @@ async function deliverOne(
     });
     await updateDelivery({
       id: delivery.id,
+      // A delivery cancelled while its attempt was in flight (paused…) stays cancelled unless it got through.
+      onlyIfPending: !result.ok,
       patch: result.ok
         ? { status: 'delivered', deliveredAt: now, lastStatusCode: result.statusCode, lastError: null }
         : {
@@ -268,8 +303,13 @@ const PRUNE_EVERY_MS = 60 * 60_000;
 const KEEP_FINISHED_MS = 30 * 24 * 60 * 60_000;
 
 /**
- * Poll the queue (every WEBHOOKS_POLL_MS), and wake at once on the commit of a change (LISTEN on
- * PostgreSQL and PGlite). Batches run one after another; a full batch is followed by the next at once.
+ * A pool of at most WEBHOOKS_CONCURRENCY attempts in flight. It claims as many due deliveries as it
+ * has free slots and starts each at once — when a change commits (LISTEN, on PostgreSQL and PGlite),
+ * when an attempt ends (its slot is free, and the next event of that record may now go), and every
+ * WEBHOOKS_POLL_MS. Nothing waits for a batch: a receiver that hangs holds its own slots until the
+ * attempt's deadline (WEBHOOKS_TIMEOUT_MS) while the others keep sending. A claim that fails (the
+ * database is away) is tried again at the next poll; the database client reconnects within half a
+ * second of the database answering again (db/index.ts), so due deliveries go out at once.
  */
 export function startWebhookWorker(): Worker | null {
   const g = globalThis as G;
@@ -278,43 +318,72 @@ export function startWebhookWorker(): Worker | null {
   if (!config.workerEnabled) return null;
 
   let stopped = false;
-  let running: Promise<void> | null = null;
+  const inFlight = new Set<Promise<void>>();
+  let claiming: Promise<void> | null = null;
   let again = false;
-  let timer: NodeJS.Timeout | undefined;
   let lastPrune = 0;
+  let failingSince = 0;
   let unlisten: (() => Promise<void>) | undefined;
 
-  const schedule = (ms: number) => {
-    if (stopped) return;
-    clearTimeout(timer);
-    timer = setTimeout(tick, ms);
-    timer.unref();
+  const start = (send: () => Promise<DeliveryOutcome>) => {
+    let deadline: NodeJS.Timeout | undefined;
+    const attempt = send().then(
+      () => {},
+      // The receiver may have been sent it; its lease brings it back (at least once).
+      (error) => console.error('webhook worker: recording an attempt failed:', (error as Error).message),
+    );
+    // Past its lease another worker may send it again anyway: the slot is not held longer than that,
+    // even if recording the attempt hangs on an unreachable database.
+    const outlived = new Promise<void>((resolve) => {
+      deadline = setTimeout(resolve, config.leaseMs);
+      deadline.unref();
+    });
+    const slot: Promise<void> = Promise.race([attempt, outlived]).finally(() => {
+      clearTimeout(deadline);
+      inFlight.delete(slot);
+      fill();
+    });
+    inFlight.add(slot);
   };
 
-  const tick = () => {
+  const fill = () => {
     if (stopped) return;
-    if (running) {
+    if (claiming) {
       again = true;
       return;
     }
-    running = (async () => {
-      let full = false;
+    claiming = (async () => {
       try {
-        const outcomes = await runDueDeliveries({ limit: 20 });
-        full = outcomes.length >= 20;
+        do {
+          again = false;
+          const free = config.concurrency - inFlight.size;
+          if (free <= 0) break;
+          const sends = await claimSends(config, free);
+          for (const send of sends) start(send);
+          // A full claim: there may be more due, take them while slots are free.
+          if (sends.length === free) again = true;
+        } while (again && !stopped);
+        if (failingSince) {
+          console.error(`webhook worker: claiming again after ${Date.now() - failingSince} ms of failures`);
+          failingSince = 0;
+        }
         if (Date.now() - lastPrune > PRUNE_EVERY_MS) {
           lastPrune = Date.now();
           await pruneFinishedDeliveries({ before: new Date(Date.now() - KEEP_FINISHED_MS) });
         }
       } catch (error) {
-        // Never the payload or a secret: just what failed.
-        console.error('webhook worker: a delivery batch failed:', (error as Error).message);
+        // Never the payload or a secret: just what failed, once per run of failures (the database
+        // may be away for a while). The next poll tries again.
+        if (!failingSince) {
+          failingSince = Date.now();
+          console.error(
+            `webhook worker: claiming deliveries failed, trying again every ${config.pollMs} ms:`,
+            (error as Error).message,
+          );
+        }
       } finally {
-        running = null;
+        claiming = null;
       }
-      const next = full || again;
-      again = false;
-      schedule(next ? 0 : config.pollMs);
     })();
   };
 
@@ -322,29 +391,32 @@ export function startWebhookWorker(): Worker | null {
   void (async () => {
     try {
       if (handle.sql) {
-        const sub = await handle.sql.listen(DELIVERY_CHANNEL, () => tick());
+        const sub = await handle.sql.listen(DELIVERY_CHANNEL, () => fill());
         unlisten = () => sub.unlisten();
       } else if (handle.pglite) {
-        unlisten = await handle.pglite.listen(DELIVERY_CHANNEL, () => tick());
+        unlisten = await handle.pglite.listen(DELIVERY_CHANNEL, () => fill());
       }
     } catch (error) {
       console.error('webhook worker: LISTEN failed, polling only:', (error as Error).message);
     }
   })();
 
-  schedule(0);
+  const poll = setInterval(fill, config.pollMs);
+  poll.unref();
+  fill();
   const worker: Worker = {
-    wake: tick,
+    wake: fill,
     stop: async () => {
       stopped = true;
-      clearTimeout(timer);
+      clearInterval(poll);
       await unlisten?.().catch(() => {});
-      await running;
+      await claiming;
+      await Promise.allSettled([...inFlight]);
       delete g[globalKey];
     },
   };
   g[globalKey] = worker;
-  // Finish the batch in flight before the database closes on shutdown.
+  // Finish the attempts in flight before the database closes on shutdown.
   onShutdown(worker.stop);
   return worker;
 }

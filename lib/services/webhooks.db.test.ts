@@ -496,3 +496,81 @@ describe('who may subscribe, and to what', () => {
     );
   });
 });
+
+describe('in order per record and receiver', () => {
+  /** created, updated and deleted of one record go to one receiver through three subscriptions. */
+  async function subscribeAll() {
+    for (const operation of ['created', 'updated', 'deleted']) await subscribe(userKey.actor, { operation });
+  }
+  const lifecycle = (id: string) =>
+    (['created', 'updated', 'deleted'] as const).map((operation) =>
+      change({ operation, record: { id, name: `Initech ${operation}` } }),
+    );
+  const sent = () =>
+    receiver.received.map(
+      (r) => JSON.parse(r.body) as { type: string; occurred_at: string; data: { id: string } },
+    );
+
+  it('holds a record’s later events while an earlier one waits for its retry, then sends them in order', async () => {
+    await subscribeAll();
+    const r = crypto.randomUUID();
+    const s = crypto.randomUUID();
+    for (const c of lifecycle(r)) await commitChange(c);
+    await commitChange(change({ record: { id: s, name: 'Hooli' } }));
+
+    receiver.status = 500;
+    const t0 = new Date();
+    // Only the first event of each record is sent; R's update and delete wait behind its creation.
+    let outcomes = await runDueDeliveries({ ...RUN, now: t0 });
+    expect(outcomes.map((o) => o.result)).toEqual(['retry', 'retry']);
+    outcomes = await runDueDeliveries({ ...RUN, now: new Date(t0.getTime() + 60_000) });
+    expect(outcomes.map((o) => o.result)).toEqual(['retry', 'retry']);
+    expect(sent().every((e) => e.type === 'customer.created')).toBe(true);
+
+    receiver.status = 200;
+    receiver.received.length = 0;
+    for (let i = 2; i < 6; i++) await runDueDeliveries({ ...RUN, now: new Date(t0.getTime() + i * 60_000) });
+    const forR = sent().filter((e) => e.data.id === r);
+    expect(forR.map((e) => e.type)).toEqual(['customer.created', 'customer.updated', 'customer.deleted']);
+    // occurred_at (the database's clock, to the microsecond) orders them too.
+    expect(forR.map((e) => e.occurred_at)).toEqual(forR.map((e) => e.occurred_at).sort());
+    expect(new Set(forR.map((e) => e.occurred_at)).size).toBe(3);
+    expect(forR[0].occurred_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+    expect(sent().filter((e) => e.data.id === s)).toHaveLength(1);
+  });
+
+  it('two workers at once never send two events of one record at the same time', async () => {
+    await subscribeAll();
+    const r = crypto.randomUUID();
+    for (const c of lifecycle(r)) await commitChange(c);
+    const [a, b] = await Promise.all([runDueDeliveries(RUN), runDueDeliveries(RUN)]);
+    expect([...a, ...b].map((o) => o.result)).toEqual(['delivered']);
+    expect((await runDueDeliveries(RUN)).length).toBe(1);
+    expect((await runDueDeliveries(RUN)).length).toBe(1);
+    expect(sent().map((e) => e.type)).toEqual(['customer.created', 'customer.updated', 'customer.deleted']);
+  });
+
+  it('an earlier event that is cancelled (its subscription paused) no longer holds the later ones', async () => {
+    const created = await subscribe(userKey.actor);
+    await subscribe(userKey.actor, { operation: 'updated' });
+    const r = crypto.randomUUID();
+    const [c, u] = lifecycle(r);
+    await commitChange(c);
+    await commitChange(u);
+    await setWebhookStatus(userKey.actor, created.webhook.id, { status: 'paused' });
+    expect((await runDueDeliveries(RUN)).map((o) => o.result)).toEqual(['delivered']);
+    expect(sent().map((e) => e.type)).toEqual(['customer.updated']);
+  });
+
+  it('different receivers of one record do not wait for each other', async () => {
+    const other = await new WebhookReceiver().start();
+    try {
+      await subscribe(userKey.actor);
+      await subscribe(userKey.actor, { url: other.url });
+      await commitChange(change({ record: { id: crypto.randomUUID(), name: 'Initech' } }));
+      expect((await runDueDeliveries(RUN)).map((o) => o.result)).toEqual(['delivered', 'delivered']);
+    } finally {
+      await other.stop();
+    }
+  });
+});

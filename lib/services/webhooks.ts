@@ -13,8 +13,14 @@ import {
 } from '@/db/queries/webhooks';
 import { apiKeys, type Webhook } from '@/db/schema';
 import { AppError } from '@/lib/errors';
-import { hasPermission } from '@/lib/permissions';
-import { canReachTenant } from '@/lib/tenants';
+import { findKeyTenants } from '@/db/queries/api-keys';
+import {
+  assertHoldsPermission,
+  assertIsKey,
+  canManageWebhook,
+  canReachTenant,
+  type WebhookFacts,
+} from '@/lib/access';
 import {
   ENTITY_RESOURCES,
   MAX_WEBHOOKS_PER_KEY,
@@ -28,6 +34,7 @@ import { checkWebhookUrl, type Resolver } from '@/lib/webhooks/url-guard';
 import { type Actor, type RequestContext } from '@/lib/actor';
 import { recordAudit } from './audit';
 import { webhookLabel } from './webhook-delivery';
+import { isUuid } from '@/lib/ids';
 
 /** A subscription as the product shows it: never its signing secret. */
 export type WebhookView = {
@@ -95,8 +102,6 @@ function notFound(): AppError {
   return new AppError('not_found', 'No webhook with this id.');
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export type CreatedWebhook = { webhook: WebhookView; signingSecret: string };
 
 /**
@@ -111,18 +116,19 @@ export async function createWebhook(
   context?: RequestContext,
   options: { allowPrivate?: boolean; resolve?: Resolver } = {},
 ): Promise<CreatedWebhook> {
-  if (actor.type !== 'key') throw new AppError('forbidden', 'Webhooks are registered with an API key.');
-  if (!hasPermission(actor.permissions, 'webhooks:write'))
-    throw new AppError('permission_denied', 'This key needs the webhooks:write permission.');
+  const keyActor = assertIsKey(actor, 'registered');
+  assertHoldsPermission(keyActor.permissions, 'webhooks:write');
   const readPermission = `${ENTITY_RESOURCES[input.entity]}:read` as const;
-  if (!hasPermission(actor.permissions, readPermission)) {
+  try {
+    assertHoldsPermission(keyActor.permissions, readPermission);
+  } catch {
     throw new AppError(
       'permission_denied',
       `This key needs the ${readPermission} permission to receive ${input.entity} events.`,
       { entity: [`This key cannot read ${ENTITY_RESOURCES[input.entity]}.`] },
     );
   }
-  if (!canReachTenant(actor, tenantId)) throw new AppError('tenant_forbidden');
+  if (!canReachTenant(keyActor, tenantId)) throw new AppError('tenant_forbidden');
 
   const check = await checkWebhookUrl(input.url, {
     allowPrivate: options.allowPrivate ?? webhookConfig().allowPrivate,
@@ -135,14 +141,14 @@ export async function createWebhook(
   const signingSecret = generateSigningSecret();
   const webhook = await db.transaction(async (tx) => {
     // The key's row is the lock that keeps two concurrent subscribes from both passing the limit.
-    await lockKey(tx, actor.keyId);
-    if ((await countWebhooksOfKey({ apiKeyId: actor.keyId, db: tx })) >= MAX_WEBHOOKS_PER_KEY) {
+    await lockKey(tx, keyActor.keyId);
+    if ((await countWebhooksOfKey({ apiKeyId: keyActor.keyId, db: tx })) >= MAX_WEBHOOKS_PER_KEY) {
       throw new AppError('conflict', `A key can hold at most ${MAX_WEBHOOKS_PER_KEY} webhooks.`);
     }
     const created = await insertWebhook({
       values: {
         organisationId: tenantId,
-        apiKeyId: actor.keyId,
+        apiKeyId: keyActor.keyId,
         url: check.url.toString(),
         entity: input.entity,
         operation: input.operation,
@@ -171,22 +177,30 @@ async function lockKey(tx: Executor, keyId: string) {
   await tx.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.id, keyId)).for('update');
 }
 
-/**
- * Who may see and pause/resume a subscription: the key that registered it; its user (a personal
- * key's owner, signed in); an admin of the key's organisation; a superadmin. Deleting is for the key.
- */
-function mayManage(actor: Actor, row: NonNullable<Awaited<ReturnType<typeof findWebhookWithKey>>>) {
-  if (actor.type === 'system') return true;
-  if (actor.type === 'key') return row.key.id === actor.keyId;
-  if (actor.role === 'superadmin') return true;
-  if (actor.role === 'admin') return row.key.organisationId === actor.organisationId;
-  return row.key.userId === actor.userId;
+type WebhookRow = NonNullable<Awaited<ReturnType<typeof findWebhookWithKey>>>;
+
+/** What lib/access.ts needs to decide who manages a webhook (rule 9). */
+async function webhookFacts(tx: Executor, row: WebhookRow): Promise<WebhookFacts> {
+  const tenants = (await findKeyTenants({ keyIds: [row.key.id], db: tx })).get(row.key.id) ?? [];
+  return {
+    key: {
+      id: row.key.id,
+      kind: row.key.kind,
+      userId: row.key.userId,
+      organisationId: row.key.organisationId,
+      allTenants: row.key.allTenants,
+      tenantIds: tenants.map((t) => t.id),
+      permissions: row.key.permissions,
+      expiresAt: row.key.expiresAt,
+    },
+    owner: row.key.kind === 'personal' && row.owner?.id ? row.owner : null,
+  };
 }
 
 async function loadForActor(tx: Executor, actor: Actor, id: string, forUpdate = false) {
-  if (!UUID.test(id)) throw notFound();
+  if (!isUuid(id)) throw notFound();
   const row = await findWebhookWithKey({ id, forUpdate, db: tx });
-  if (!row || !mayManage(actor, row)) throw notFound();
+  if (!row || !canManageWebhook(actor, await webhookFacts(tx, row))) throw notFound();
   return row;
 }
 
@@ -197,8 +211,8 @@ export async function getWebhook(actor: Actor, id: string): Promise<WebhookView>
 
 /** GET /crm/webhooks: the subscriptions of the calling key. */
 export async function listWebhooksOfCaller(actor: Actor): Promise<WebhookView[]> {
-  if (actor.type !== 'key') throw new AppError('forbidden', 'Webhooks are listed with an API key.');
-  return (await listWebhooksOfKeys({ apiKeyIds: [actor.keyId] })).map(toWebhookView);
+  const keyActor = assertIsKey(actor, 'listed');
+  return (await listWebhooksOfKeys({ apiKeyIds: [keyActor.keyId] })).map(toWebhookView);
 }
 
 /** The last delivery attempts of one webhook, newest first (GET /crm/webhooks/{id}/deliveries). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { API_KEY_DISPLAY_STATUSES, DAY_MS as DAY, type ApiKeyDisplayStatus } from '@/lib/keys/lifecycle';
 import { ALL_PERMISSIONS, isPermission, normalisePermissions, type Permission } from '@/lib/permissions';
 import { MAX_ALLOWED_IPS, normaliseAllowedIp } from '@/lib/keys/allowed-ips';
 
@@ -17,19 +18,6 @@ export const API_KEY_STATUS_FILTERS = [
 export type ApiKeyStatusFilter = (typeof API_KEY_STATUS_FILTERS)[number];
 export const API_KEY_SORTS = ['name', 'created', 'expires', 'created_by', 'last_used'] as const;
 export type ApiKeySort = (typeof API_KEY_SORTS)[number];
-
-/** How a key appears in lists: revoked > disabled > expired > expiring soon (30 days) > active. */
-export const API_KEY_DISPLAY_STATUSES = [
-  'active',
-  'expiring_soon',
-  'expired',
-  'disabled',
-  'revoked',
-] as const;
-export type ApiKeyDisplayStatus = (typeof API_KEY_DISPLAY_STATUSES)[number];
-
-const DAY = 24 * 60 * 60 * 1000;
-export const EXPIRING_SOON_DAYS = 30;
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -184,18 +172,6 @@ export const listApiKeysSchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 export type ListApiKeysInput = z.output<typeof listApiKeysSchema>;
-
-export function displayStatus(
-  key: { status: 'active' | 'disabled' | 'revoked'; expiresAt: Date | null },
-  now: Date = new Date(),
-): ApiKeyDisplayStatus {
-  if (key.status === 'revoked') return 'revoked';
-  if (key.status === 'disabled') return 'disabled';
-  if (key.expiresAt && key.expiresAt.getTime() <= now.getTime()) return 'expired';
-  if (key.expiresAt && key.expiresAt.getTime() - now.getTime() <= EXPIRING_SOON_DAYS * DAY)
-    return 'expiring_soon';
-  return 'active';
-}
 
 /* ---------------------------------------------------------------------------------------------- */
 /* HTTP responses. Every key the API returns goes through these schemas, so only the fields below */

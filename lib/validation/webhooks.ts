@@ -78,7 +78,11 @@ export const webhookEventSchema = z.object({
   entity: z.enum(WEBHOOK_ENTITIES),
   operation: z.enum(WEBHOOK_OPERATIONS),
   organisation_id: z.uuid(),
-  occurred_at: z.string(),
+  occurred_at: z.string().meta({
+    description:
+      "The database's clock when the change was written (ISO 8601, UTC, microseconds); for one record it only increases.",
+    example: '2026-01-01T12:00:00.123456Z',
+  }),
   data: z.record(z.string(), z.unknown()),
 });
 export type WebhookEvent = z.output<typeof webhookEventSchema>;

@@ -40,4 +40,10 @@ describe('webhookConfig', () => {
     expect(() => webhookConfig({ WEBHOOKS_ALLOW_PRIVATE: 'yes' })).toThrow(/WEBHOOKS_ALLOW_PRIVATE/);
     expect(() => webhookConfig({ WEBHOOKS_MAX_ATTEMPTS: '0' })).toThrow(/WEBHOOKS_MAX_ATTEMPTS/);
   });
+
+  it('keeps a claimed delivery leased longer than an attempt can take', () => {
+    expect(webhookConfig({})).toMatchObject({ timeoutMs: 10_000, leaseMs: 25_000, concurrency: 20 });
+    expect(webhookConfig({ WEBHOOKS_TIMEOUT_MS: '3000', WEBHOOKS_LEASE_MS: '4000' }).leaseMs).toBe(4000);
+    expect(webhookConfig({ WEBHOOKS_TIMEOUT_MS: '3000', WEBHOOKS_LEASE_MS: '1000' }).leaseMs).toBe(4000);
+  });
 });

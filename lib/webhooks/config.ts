@@ -19,6 +19,8 @@ const schema = z.object({
   WEBHOOKS_DISABLE_AFTER_MS: ms(24 * 3600_000),
   WEBHOOKS_POLL_MS: ms(1000),
   WEBHOOKS_TIMEOUT_MS: ms(10_000),
+  WEBHOOKS_LEASE_MS: ms(0),
+  WEBHOOKS_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(20),
 });
 
 export type WebhookConfig = {
@@ -35,7 +37,15 @@ export type WebhookConfig = {
   /** …that span at least this long (so a short outage with many events does not switch it off). */
   disableAfterMs: number;
   pollMs: number;
+  /** The deadline of one attempt: no answer by then is a failure (the receiver is not waited for longer). */
   timeoutMs: number;
+  /**
+   * How long a claimed delivery stays invisible to other workers. Past it, another worker (or
+   * instance) sends it again: the path after a crash. Always longer than an attempt can take.
+   */
+  leaseMs: number;
+  /** Attempts in flight at once in one instance; a slot freed is refilled at once. */
+  concurrency: number;
 };
 
 /** Webhook settings from the environment (documented in the README), read when needed. */
@@ -47,6 +57,7 @@ export function webhookConfig(source: Record<string, string | undefined> = proce
     throw new Error(`Invalid webhook settings: ${fields}`);
   }
   const e = parsed.data;
+  const timeoutMs = Math.max(100, e.WEBHOOKS_TIMEOUT_MS);
   return {
     allowPrivate: e.WEBHOOKS_ALLOW_PRIVATE === '1',
     workerEnabled: e.WEBHOOKS_WORKER !== '0',
@@ -56,7 +67,10 @@ export function webhookConfig(source: Record<string, string | undefined> = proce
     disableAfterFailures: e.WEBHOOKS_DISABLE_AFTER_FAILURES,
     disableAfterMs: e.WEBHOOKS_DISABLE_AFTER_MS,
     pollMs: Math.max(50, e.WEBHOOKS_POLL_MS),
-    timeoutMs: Math.max(100, e.WEBHOOKS_TIMEOUT_MS),
+    timeoutMs,
+    // Default: twice the deadline and 5 s for the bookkeeping. Never under the deadline plus a second.
+    leaseMs: Math.max(e.WEBHOOKS_LEASE_MS || 2 * timeoutMs + 5000, timeoutMs + 1000),
+    concurrency: e.WEBHOOKS_CONCURRENCY,
   };
 }
 

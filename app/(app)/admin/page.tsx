@@ -1,8 +1,10 @@
 import type { Metadata } from 'next';
+import { EXPIRING_SOON_DAYS, UNUSED_AFTER_DAYS } from '@/lib/keys/lifecycle';
 import Link from 'next/link';
 import { toChartPoints } from '@/components/usage/chart-points';
 import { UsageChart } from '@/components/usage/usage-chart';
 import { RelativeTime } from '@/components/ui/time';
+import { seesEveryOrganisation } from '@/lib/access';
 import { actorFromUser, requireAdmin } from '@/lib/auth/session';
 import { formatCount, formatUtcDate } from '@/lib/format';
 import { getUsageDashboard } from '@/lib/services/usage';
@@ -20,8 +22,8 @@ export default async function DashboardPage() {
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">Dashboard</h1>
         <p className="mt-1 text-sm text-slate-500">
-          {user.role === 'superadmin' ? 'All organisations' : user.organisationName}: API use over the last 30
-          days.
+          {seesEveryOrganisation(user) ? 'All organisations' : user.organisationName}: API use over the last
+          30 days.
         </p>
       </div>
 
@@ -68,7 +70,7 @@ export default async function DashboardPage() {
         </Card>
 
         <Card
-          title="Expiring in the next 30 days"
+          title={`Expiring in the next ${EXPIRING_SOON_DAYS} days`}
           subtitle={`${data.expiring.total} key${data.expiring.total === 1 ? '' : 's'}`}
           id="expiring"
           more={
@@ -78,7 +80,7 @@ export default async function DashboardPage() {
           }
         >
           {data.expiring.keys.length === 0 ? (
-            <Empty>No key expires in the next 30 days.</Empty>
+            <Empty>No key expires in the next {EXPIRING_SOON_DAYS} days.</Empty>
           ) : (
             <ul className="divide-y divide-slate-100">
               {data.expiring.keys.map((k) => (
@@ -100,13 +102,13 @@ export default async function DashboardPage() {
         </Card>
 
         <Card
-          title="Unused for 30+ days"
+          title={`Unused for ${UNUSED_AFTER_DAYS}+ days`}
           subtitle={`${data.unused.total} active key${data.unused.total === 1 ? '' : 's'}`}
           id="unused"
           more={data.unused.total > data.unused.keys.length ? '/admin/api-keys?status=unused' : undefined}
         >
           {data.unused.keys.length === 0 ? (
-            <Empty>Every active key was used in the last 30 days.</Empty>
+            <Empty>Every active key was used in the last {UNUSED_AFTER_DAYS} days.</Empty>
           ) : (
             <ul className="divide-y divide-slate-100">
               {data.unused.keys.map((k) => (

@@ -1,4 +1,4 @@
-import { apiDocument } from '@/lib/api/openapi-routes';
+import { apiDocument } from '@/app/crm/_openapi/routes';
 import { requestOrigin } from '@/lib/api/request';
 import { withoutKey } from '@/lib/api/with-key';
 

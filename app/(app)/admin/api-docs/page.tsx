@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { SwaggerDocs } from '@/components/api-docs/swagger-docs';
+import { canOpenSuperadminPages } from '@/lib/access';
 import { requireAdmin } from '@/lib/auth/session';
 
 export const metadata: Metadata = { title: 'API reference' };
@@ -24,7 +25,7 @@ export default async function AdminApiDocsPage() {
               API keys
             </Link>{' '}
             page, put it in <code className="font-mono text-xs">CRM_API_KEY</code> and run a sample.
-            {user.role === 'superadmin' ? (
+            {canOpenSuperadminPages(user) ? (
               <>
                 {' '}
                 To send requests from the browser, use the{' '}

@@ -1,5 +1,7 @@
 import type { Metadata } from 'next';
+import { EXPIRING_SOON_DAYS } from '@/lib/keys/lifecycle';
 import Link from 'next/link';
+import { mayChooseAnyTenant, seesEveryOrganisation } from '@/lib/access';
 import { actorFromUser, requireAdmin } from '@/lib/auth/session';
 import { getApiKeySummary, listApiKeys, listGrantableTenants, listLeakedKeys } from '@/lib/services/api-keys';
 import { LeakedKeysBanner } from '@/components/api-keys/leaked-keys-banner';
@@ -33,7 +35,7 @@ export default async function ApiKeysPage({
         value: summary.expiringSoon,
         status: 'expiring_soon',
         tone: 'text-amber-700',
-        hint: 'within 30 days',
+        hint: `within ${EXPIRING_SOON_DAYS} days`,
       },
       { label: 'Expired', value: summary.expired, status: 'expired', tone: 'text-rose-700' },
       { label: 'Revoked', value: summary.revoked, status: 'revoked', tone: 'text-slate-700' },
@@ -46,7 +48,7 @@ export default async function ApiKeysPage({
           <h1 className="text-2xl font-semibold tracking-tight">API keys</h1>
           <p className="mt-1 text-sm text-slate-500">
             Keys that integrations use to call the CRM API
-            {user.role === 'superadmin' ? ', across every organisation.' : ` for ${user.organisationName}.`}
+            {seesEveryOrganisation(user) ? ', across every organisation.' : ` for ${user.organisationName}.`}
           </p>
         </div>
         <Link href="/admin/api-docs" className="text-sm font-medium text-indigo-700 hover:underline">
@@ -79,10 +81,10 @@ export default async function ApiKeysPage({
         endedCount={summary.expired + summary.revoked}
         tenantChoices={{
           organisations,
-          canChooseAll: user.role === 'superadmin',
+          canChooseAll: mayChooseAnyTenant(user),
           ownOrganisationId: user.organisationId,
         }}
-        showOrganisation={user.role === 'superadmin'}
+        showOrganisation={seesEveryOrganisation(user)}
       />
     </div>
   );

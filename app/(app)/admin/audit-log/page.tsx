@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Pager } from '@/components/ui/pager';
+import { seesEveryOrganisation } from '@/lib/access';
 import { actorFromUser, requireAdmin } from '@/lib/auth/session';
 import { fieldErrorsFromZod } from '@/lib/errors';
 import { listAuditLog } from '@/lib/services/audit';
@@ -42,7 +43,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
         Object.fromEntries(Object.entries(raw).filter(([k]) => !errors[k] && k !== '_')),
       );
   const log = await listAuditLog(actorFromUser(user), query);
-  const superadmin = user.role === 'superadmin';
+  const superadmin = seesEveryOrganisation(user);
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-end justify-between gap-4">

@@ -115,7 +115,7 @@ export default async function SecurityPage() {
                     </td>
                     <td className="px-4 py-3 text-right tabular-nums">{row.webhooksCount}</td>
                     <td className="px-4 py-3 text-right">
-                      <ClearKeyButton user={row.user} visibleId={row.key.visibleId} />
+                      {row.canManage && <ClearKeyButton user={row.user} visibleId={row.key.visibleId} />}
                     </td>
                   </tr>
                 ))}

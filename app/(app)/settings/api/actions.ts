@@ -1,33 +1,22 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { isAppError } from '@/lib/errors';
-import { actorFromUser, currentRequestContext, requireUser } from '@/lib/auth/session';
+import { z } from 'zod';
 import { clearPersonalKey, createPersonalKey, regeneratePersonalKey } from '@/lib/services/personal-keys';
+import { runServerAction, type ActionState } from '@/lib/server-action';
 
 /**
- * The user's own API key (they take no form fields: there is nothing to choose). Every export is a public endpoint: each takes the user from the session
- * (never from the form) and leaves the rules — the organisation switch, one key per user, audit —
- * to lib/services/personal-keys.
+ * The user's own API key (no form fields: there is nothing to choose). Every export is a public
+ * endpoint: each runs through runServerAction, takes the user from the session (never the form) and
+ * leaves the rules — the organisation switch, one key per user, audit — to the service and lib/access.
  */
-export type PersonalKeyActionState = {
-  status: 'idle' | 'success' | 'error';
-  message?: string;
+export type PersonalKeyActionState = ActionState & {
   /** Turn on and regenerate only: the full key, shown once and never sent again. */
   secret?: string;
   visibleId?: string;
 };
 
-async function who() {
-  const user = await requireUser();
-  return { actor: actorFromUser(user), context: await currentRequestContext() };
-}
-
-function failure(error: unknown): PersonalKeyActionState {
-  if (isAppError(error)) return { status: 'error', message: error.message };
-  console.error('personal key action failed', error);
-  return { status: 'error', message: 'Something went wrong on our side. Try again.' };
-}
+const noInput = z.unknown();
 
 function revalidate() {
   revalidatePath('/settings/api');
@@ -35,39 +24,45 @@ function revalidate() {
 }
 
 export async function turnOnPersonalKeyAction(): Promise<PersonalKeyActionState> {
-  const { actor, context } = await who();
-  try {
-    const { key, secret } = await createPersonalKey(actor, context);
-    revalidate();
-    return { status: 'success', message: 'Your API key is on.', secret, visibleId: key.visibleId };
-  } catch (error) {
-    return failure(error);
-  }
+  return runServerAction({
+    name: 'turnOnPersonalKey',
+    schema: noInput,
+    input: undefined,
+    run: async ({ actor, context }): Promise<PersonalKeyActionState> => {
+      const { key, secret } = await createPersonalKey(actor, context);
+      revalidate();
+      return { status: 'success', message: 'Your API key is on.', secret, visibleId: key.visibleId };
+    },
+  });
 }
 
 export async function regeneratePersonalKeyAction(): Promise<PersonalKeyActionState> {
-  const { actor, context } = await who();
-  try {
-    const { key, secret } = await regeneratePersonalKey(actor, context);
-    revalidate();
-    return {
-      status: 'success',
-      message: 'A new key was generated; the old one no longer works.',
-      secret,
-      visibleId: key.visibleId,
-    };
-  } catch (error) {
-    return failure(error);
-  }
+  return runServerAction({
+    name: 'regeneratePersonalKey',
+    schema: noInput,
+    input: undefined,
+    run: async ({ actor, context }): Promise<PersonalKeyActionState> => {
+      const { key, secret } = await regeneratePersonalKey(actor, context);
+      revalidate();
+      return {
+        status: 'success',
+        message: 'A new key was generated; the old one no longer works.',
+        secret,
+        visibleId: key.visibleId,
+      };
+    },
+  });
 }
 
 export async function turnOffPersonalKeyAction(): Promise<PersonalKeyActionState> {
-  const { actor, context } = await who();
-  try {
-    await clearPersonalKey(actor, {}, context);
-    revalidate();
-    return { status: 'success', message: 'Your API key is off and no longer works.' };
-  } catch (error) {
-    return failure(error);
-  }
+  return runServerAction({
+    name: 'turnOffPersonalKey',
+    schema: noInput,
+    input: undefined,
+    run: async ({ actor, context }): Promise<PersonalKeyActionState> => {
+      await clearPersonalKey(actor, {}, context);
+      revalidate();
+      return { status: 'success', message: 'Your API key is off and no longer works.' };
+    },
+  });
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { toWebhookRows } from '@/components/webhooks/rows';
-import { actorFromUser, isAdmin, requireUser } from '@/lib/auth/session';
+import { canOpenAdminPages } from '@/lib/access';
+import { actorFromUser, requireUser } from '@/lib/auth/session';
 import { getPersonalKeyOverview } from '@/lib/services/personal-keys';
 import { listLeakedKeys } from '@/lib/services/api-keys';
 import { LeakedKeysBanner } from '@/components/api-keys/leaked-keys-banner';
@@ -26,7 +27,7 @@ export default async function ApiSettingsPage() {
       </div>
       <LeakedKeysBanner keys={leaked} linkKeys={false} />
       <ApiSettingsClient
-        admin={isAdmin(user)}
+        admin={canOpenAdminPages(user)}
         organisationName={user.organisationName}
         allowed={overview.allowed}
         apiKey={

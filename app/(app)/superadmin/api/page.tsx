@@ -3,7 +3,7 @@ import { headers } from 'next/headers';
 import Link from 'next/link';
 import { listOrganisations } from '@/db/queries/organisations';
 import { listApiUrls, type ApiUrl } from '@/lib/api/openapi';
-import { apiDocument } from '@/lib/api/openapi-routes';
+import { apiDocument } from '@/app/crm/_openapi/routes';
 import { requestOrigin } from '@/lib/api/request';
 import { requireSuperadmin } from '@/lib/auth/session';
 

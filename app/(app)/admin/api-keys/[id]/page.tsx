@@ -6,6 +6,7 @@ import { RelativeTime } from '@/components/ui/time';
 import { AccessLogTable } from '@/components/usage/access-log-table';
 import { UsagePanel } from '@/components/usage/usage-panel';
 import { isAppError } from '@/lib/errors';
+import { mayChooseAnyTenant } from '@/lib/access';
 import { actorFromUser, requireAdmin } from '@/lib/auth/session';
 import { accessLogQuerySchema } from '@/lib/validation/usage';
 import { RESOURCES, summarisePermissions } from '@/lib/permissions';
@@ -140,7 +141,7 @@ export default async function ApiKeyDetailPage({
             apiKey={key}
             tenantChoices={{
               organisations,
-              canChooseAll: user.role === 'superadmin',
+              canChooseAll: mayChooseAnyTenant(user),
               ownOrganisationId: user.organisationId,
             }}
           />

@@ -209,7 +209,7 @@ function ConfirmAction({
   return (
     <Dialog title={title} onClose={onClose}>
       <div className="space-y-3 text-sm text-slate-700">{children}</div>
-      {state.status === 'error' && state.message && (
+      {state.status !== 'idle' && state.status !== 'success' && state.message && (
         <p role="alert" className="mt-3 rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-700">
           {state.message}
         </p>

@@ -1,5 +1,5 @@
 import { Badge, type BadgeTone } from '@/components/ui/badge';
-import type { ApiKeyDisplayStatus } from '@/lib/validation/api-keys';
+import type { ApiKeyDisplayStatus } from '@/lib/keys/lifecycle';
 
 export const STATUS_LABELS: Record<ApiKeyDisplayStatus, string> = {
   active: 'Active',

@@ -1,6 +1,7 @@
 import { isAppError } from '@/lib/errors';
 import { httpStatus } from '@/lib/api/errors';
-import { actorFromUser, getCurrentUser, isAdmin } from '@/lib/auth/session';
+import { canReadAuditLog } from '@/lib/access';
+import { actorFromUser, getCurrentUser } from '@/lib/auth/session';
 import { exportAuditLogCsv } from '@/lib/services/audit';
 import { auditLogQuerySchema } from '@/lib/validation/audit';
 
@@ -8,7 +9,8 @@ import { auditLogQuerySchema } from '@/lib/validation/audit';
 export async function GET(request: Request): Promise<Response> {
   const user = await getCurrentUser();
   if (!user) return new Response('Sign in to export the audit log.\n', { status: 401 });
-  if (!isAdmin(user)) return new Response('Only admins can export the audit log.\n', { status: 403 });
+  if (!canReadAuditLog(actorFromUser(user)))
+    return new Response('Only admins can export the audit log.\n', { status: 403 });
   const params = Object.fromEntries(new URL(request.url).searchParams);
   const parsed = auditLogQuerySchema.safeParse(params);
   if (!parsed.success) {

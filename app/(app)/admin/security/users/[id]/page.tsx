@@ -62,7 +62,7 @@ export default async function UserKeyPage({ params }: { params: Promise<{ id: st
               </p>
             )}
           </div>
-          {key && <ClearKeyButton user={user} visibleId={key.visibleId} size="md" />}
+          {key && detail.canManage && <ClearKeyButton user={user} visibleId={key.visibleId} size="md" />}
         </div>
       </section>
 

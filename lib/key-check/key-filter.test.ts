@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { hashKey } from './format';
+import { hashKey } from '@/lib/keys/format';
 import { KeyFilter, TokenBucket } from './key-filter';
 
 describe('KeyFilter', () => {

@@ -6,8 +6,8 @@ import { createApiKey, revokeApiKey } from '@/lib/services/api-keys';
 import { createApiKeySchema } from '@/lib/validation/api-keys';
 import { createWorld } from '@/test/fixtures';
 import { cachedKeyLookup, keyCacheStats, startKeyCache } from './cache';
-import { generateKey, hashKey } from './format';
-import { verifyKey } from './verify';
+import { generateKey, hashKey } from '@/lib/keys/format';
+import { verifyKey } from '@/lib/keys/verify';
 
 type World = Awaited<ReturnType<typeof createWorld>>;
 let w: World;

@@ -2,13 +2,13 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES } from './errors';
-import { openApiRoutes, openApiWebhooks } from './openapi-routes';
-import { routeGuard } from './with-key';
-import { buildOpenApiDocument, HTTP_METHODS, listApiUrls, type HttpMethod } from './openapi';
+import { ERROR_CODES } from '@/lib/api/errors';
+import { openApiRoutes, openApiWebhooks } from './routes';
+import { routeGuard } from '@/lib/api/with-key';
+import { buildOpenApiDocument, HTTP_METHODS, listApiUrls, type HttpMethod } from '@/lib/api/openapi';
 
 const ORIGIN = 'https://crm.example.test';
-const APP_CRM = path.resolve(__dirname, '../../app/crm');
+const APP_CRM = path.resolve(__dirname, '..');
 
 /** Every app/crm/**\/route.ts as its URL path ("[id]" → "{id}") and file. */
 function routeFiles(dir = APP_CRM, segments: string[] = ['crm']): { path: string; file: string }[] {
@@ -156,7 +156,14 @@ describe('the OpenAPI document', () => {
       parameters: { name: string }[];
       requestBody: { content: Record<string, { example: unknown }> };
     };
-    expect(event.parameters.map((p) => p.name)).toEqual(['X-Webhook-Timestamp', 'X-Webhook-Signature']);
+    expect(event.parameters.map((p) => p.name)).toEqual([
+      'X-Webhook-Id',
+      'X-Webhook-Event',
+      'X-Webhook-Subscription',
+      'X-Webhook-Attempt',
+      'X-Webhook-Timestamp',
+      'X-Webhook-Signature',
+    ]);
     const example = event.requestBody.content['application/json'].example;
     expect(openApiWebhooks()[0].body.safeParse(example).success).toBe(true);
   });

@@ -1,12 +1,10 @@
 import 'server-only';
 import { LRUCache } from 'lru-cache';
-import { asc, count, gt, isNotNull } from 'drizzle-orm';
-import { db, getDatabase } from '@/db';
-import { apiKeys } from '@/db/schema';
-import { findKeyByHash } from '@/db/queries/key-lookup';
+import { getDatabase } from '@/db';
+import { countKeys, findKeyByHash, keyHashPages, previousKeyHashes } from '@/db/queries/key-lookup';
 import { onKeyChange, type KeyChange } from './invalidation';
 import { KeyFilter, TokenBucket } from './key-filter';
-import type { KeyLookup, KeyRecord } from './verify';
+import type { KeyLookup, KeyRecord } from '@/lib/keys/verify';
 
 /**
  * The key-check cache: the hot path's answer to "which key has this hash?".
@@ -18,7 +16,7 @@ import type { KeyLookup, KeyRecord } from './verify';
  *   keys; those get at most UNKNOWN_LOOKUPS_PER_SECOND database lookups (the rest are refused), so a
  *   flood cannot hammer the database, while a key created a moment ago on another instance — whose
  *   hash may still be on its way here — is still looked up.
- * - Database triggers (migration 0002) NOTIFY crm_key_changes on every change that can alter a key
+ * - Database triggers (migration 0003) NOTIFY crm_key_changes on every change that can alter a key
  *   check; every instance LISTENs and evicts. The instance that made a change also evicts
  *   synchronously (announceKeyChange), before it answers. If the listener is down (our heartbeat is
  *   not echoed), entries fall back to FALLBACK_TTL_MS and the filter is bypassed; on re-subscription
@@ -162,27 +160,11 @@ export function keyCacheStats() {
 
 /** Build a new filter from every key's hash, in pages along the unique index, then swap it in. */
 async function rebuildFilter(s: CacheState): Promise<void> {
-  const [{ n }] = await db.select({ n: count() }).from(apiKeys);
-  const filter = new KeyFilter(Math.max(100_000, Number(n) * 2));
+  const filter = new KeyFilter(Math.max(100_000, (await countKeys()) * 2));
   s.filterLoading = filter;
-  let after = '';
-  for (;;) {
-    const page = await db
-      .select({ h: apiKeys.keyHash })
-      .from(apiKeys)
-      .where(gt(apiKeys.keyHash, after))
-      .orderBy(asc(apiKeys.keyHash))
-      .limit(20_000);
-    for (const { h } of page) filter.add(h);
-    if (page.length < 20_000) break;
-    after = page[page.length - 1].h;
-  }
+  for await (const page of keyHashPages()) for (const h of page) filter.add(h);
   // Rotations in their overlap: the previous secrets are keys too (few; no paging needed).
-  const previous = await db
-    .select({ h: apiKeys.previousKeyHash })
-    .from(apiKeys)
-    .where(isNotNull(apiKeys.previousKeyHash));
-  for (const { h } of previous) if (h) filter.add(h);
+  for (const h of await previousKeyHashes()) filter.add(h);
   if (s.filterLoading === filter) {
     s.filter = filter;
     s.filterLoading = null;

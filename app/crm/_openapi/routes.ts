@@ -72,7 +72,7 @@ import {
   type OpenApiDocument,
   type RouteDoc,
   type WebhookDoc,
-} from './openapi';
+} from '@/lib/api/openapi';
 
 type RouteModule = Record<string, unknown>;
 
@@ -410,9 +410,36 @@ export function openApiWebhooks(): WebhookDoc[] {
         'POSTed to the URL of each webhook subscribed to the entity and operation. Verify it before use: ' +
         `compute the HMAC-SHA256 of \`<X-Webhook-Timestamp>.<raw body>\` with the webhook's signing secret, ` +
         `compare \`${SIGNATURE_PREFIX}<hex>\` to X-Webhook-Signature in constant time, and refuse a timestamp ` +
-        `more than ${DEFAULT_TOLERANCE_SECONDS} seconds from now. Deliveries are retried with backoff until a 2xx.`,
+        `more than ${DEFAULT_TOLERANCE_SECONDS} seconds from now. Deliveries are retried with backoff until a 2xx.\n\n` +
+        '**At least once, in order per record.** Every change is delivered at least once, so the same delivery ' +
+        'can arrive twice (after a retry, or when an instance died mid-attempt and another sent it again once its ' +
+        'lease ran out): drop duplicates by X-Webhook-Id. The events of one record sent to one URL arrive in the ' +
+        "order the changes happened, across that URL's subscriptions (created, updated, deleted): a later event " +
+        'is not sent while an earlier one is still pending, and goes once that one is acknowledged, given up or ' +
+        'cancelled. If you process events concurrently or replay them, `occurred_at` breaks the tie: keep the ' +
+        'latest `occurred_at` applied per record and ignore older events.',
       body: webhookEventSchema,
       headers: [
+        {
+          name: 'X-Webhook-Id',
+          description: "The delivery's id, the same on every attempt: drop duplicates by it.",
+          example: '0b7e6a52-5f0c-4d1e-9a43-2f1f0c8b9d11',
+        },
+        {
+          name: 'X-Webhook-Event',
+          description: 'The event type: <entity>.<operation>.',
+          example: 'customer.created',
+        },
+        {
+          name: 'X-Webhook-Subscription',
+          description: 'The id of the webhook (subscription) this delivery is for.',
+          example: '5d3c1a9e-8a4b-4f6e-b2d7-1c9e0f3a7b24',
+        },
+        {
+          name: 'X-Webhook-Attempt',
+          description: 'Which attempt this is: 1, 2, …',
+          example: '1',
+        },
         {
           name: 'X-Webhook-Timestamp',
           description: 'Unix seconds when this attempt was sent.',

@@ -3,12 +3,16 @@ import { canOpenAdminPages, canOpenSuperadminPages } from '@/lib/access';
 import { requireUser } from '@/lib/auth/session';
 import { NavLink } from '@/components/ui/nav-link';
 import { ToastProvider } from '@/components/ui/toast';
+import { NotificationBell } from '@/components/api-keys/notification-bell';
+import { actorFromUser } from '@/lib/auth/session';
+import { listKeyNotifications } from '@/lib/services/key-notifications';
 
 /** Every page of the signed-in app: a top bar with the navigation and who is signed in. */
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
   const user = await requireUser();
   const admin = canOpenAdminPages(user);
   const superadmin = canOpenSuperadminPages(user);
+  const notices = admin ? await listKeyNotifications(actorFromUser(user)) : null;
   return (
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white">
@@ -36,6 +40,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
             )}
           </nav>
           <div className="ml-auto flex items-center gap-3 text-sm">
+            {notices && <NotificationBell notices={notices} />}
             <span className="hidden text-right sm:block">
               <span className="block font-medium text-slate-800">{user.name}</span>
               <span className="block text-xs text-slate-500">

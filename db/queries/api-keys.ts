@@ -7,6 +7,7 @@ import {
   gt,
   inArray,
   isNotNull,
+  isNull,
   lte,
   ne,
   notInArray,
@@ -294,4 +295,71 @@ export async function findLeakedKeys({
     )
     .orderBy(desc(apiKeys.leakedAt))
     .limit(20);
+}
+
+/**
+ * The keys a bell should mention, within a key scope: expiring within `expiringWithinMs`, unused since
+ * `unusedSince`, reported leaked since `leakedSince`, and rotations ending within `rotationEndsWithinMs`
+ * whose old secret was used since `oldSecretUsedSince`. One query; the service words them.
+ */
+export async function findKeysNeedingAttention({
+  scope,
+  now,
+  expiringBefore,
+  unusedSince,
+  leakedSince,
+  rotationEndsBefore,
+  oldSecretUsedSince,
+  db = defaultDb,
+}: {
+  scope: KeyScope;
+  now: Date;
+  expiringBefore: Date;
+  unusedSince: Date;
+  leakedSince: Date;
+  rotationEndsBefore: Date;
+  oldSecretUsedSince: Date;
+  db?: Executor;
+}) {
+  const usable = and(eq(apiKeys.status, 'active'), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now)));
+  const expiring = and(usable, lte(apiKeys.expiresAt, expiringBefore));
+  const unused = and(
+    usable,
+    or(
+      lte(apiKeys.lastUsedAt, unusedSince),
+      and(isNull(apiKeys.lastUsedAt), lte(apiKeys.createdAt, unusedSince)),
+    ),
+  );
+  const leaked = gt(apiKeys.leakedAt, leakedSince);
+  const rotationInUse = and(
+    usable,
+    gt(apiKeys.previousKeyExpiresAt, now),
+    lte(apiKeys.previousKeyExpiresAt, rotationEndsBefore),
+    gt(apiKeys.previousKeyLastUsedAt, oldSecretUsedSince),
+  );
+  return db
+    .select({
+      id: apiKeys.id,
+      name: apiKeys.name,
+      prefix: apiKeys.prefix,
+      lastFour: apiKeys.lastFour,
+      expiresAt: apiKeys.expiresAt,
+      lastUsedAt: apiKeys.lastUsedAt,
+      leakedAt: apiKeys.leakedAt,
+      previousKeyExpiresAt: apiKeys.previousKeyExpiresAt,
+      expiring: sql<boolean>`coalesce(${expiring}, false)`,
+      unused: sql<boolean>`coalesce(${unused}, false)`,
+      leaked: sql<boolean>`coalesce(${leaked}, false)`,
+      rotationInUse: sql<boolean>`coalesce(${rotationInUse}, false)`,
+    })
+    .from(apiKeys)
+    .where(
+      and(
+        eq(apiKeys.kind, 'integration'),
+        scopeCondition(scope),
+        or(expiring, unused, leaked, rotationInUse),
+      ),
+    )
+    .orderBy(asc(apiKeys.name))
+    .limit(50);
 }

@@ -62,10 +62,10 @@ export function openDatabase(config: { url?: string; dataDir: string }): Databas
  * default (3^n/100 s, capped at 20 s, counted over the whole pool) meant that after a few seconds of
  * outage a query waited 10–20 s on a reconnect timer although the database was already back: the
  * webhook stall of issue 19. A refused connection costs almost nothing, so retry quickly, capped at
- * half a second, with jitter so several instances do not reconnect in lockstep.
+ * 200 ms (each of the pool's connections waits its own), with jitter so instances do not reconnect in lockstep.
  */
 export function reconnectBackoffSeconds(retries: number): number {
-  return Math.min(0.02 * 2 ** retries, 0.5) * (0.5 + Math.random() / 2);
+  return Math.min(0.01 * 2 ** retries, 0.2) * (0.5 + Math.random() / 2);
 }
 
 /**

@@ -1,14 +1,18 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Executor } from './index';
 import {
+  agents,
   apiKeys,
   apiKeyTenants,
   calls,
   contacts,
   customers,
+  integrations,
   inventoryItems,
+  knowledgeBaseArticles,
   leads,
   organisations,
+  provisioningRequests,
   services,
   users,
 } from './schema';
@@ -197,23 +201,70 @@ async function seedDemoRecords(tx: Executor, organisationId: string, label: stri
       outcome: 'voicemail',
     },
   ]);
-  await tx.insert(services).values([
+  const [fibre, sip] = await tx
+    .insert(services)
+    .values([
+      {
+        organisationId,
+        customerId: first.id,
+        name: 'Fibre 1 Gbit/s',
+        plan: 'business-1000',
+        status: 'active',
+        monthlyPriceCents: 49_900,
+        startedAt: new Date(),
+      },
+      {
+        organisationId,
+        customerId: second.id,
+        name: 'SIP trunk',
+        plan: 'sip-30',
+        status: 'pending',
+        monthlyPriceCents: 12_000,
+      },
+    ])
+    .returning();
+  await tx.insert(provisioningRequests).values([
+    { organisationId, serviceId: fibre.id, customerId: first.id, action: 'activate', state: 'completed' },
+    { organisationId, serviceId: sip.id, customerId: second.id, action: 'activate', state: 'pending' },
+  ]);
+  await tx.insert(agents).values([
+    { organisationId, name: 'Katherine Johnson', email: `katherine@${slug}.example`, team: 'Support' },
     {
       organisationId,
-      customerId: first.id,
-      name: 'Fibre 1 Gbit/s',
-      plan: 'business-1000',
-      status: 'active',
-      monthlyPriceCents: 49_900,
-      startedAt: new Date(),
+      name: 'Dorothy Vaughan',
+      email: `dorothy@${slug}.example`,
+      team: 'Sales',
+      status: 'away',
+    },
+  ]);
+  await tx.insert(knowledgeBaseArticles).values([
+    {
+      organisationId,
+      title: 'Restarting a Wi-Fi 6 router',
+      body: 'Hold the reset button for ten seconds, then wait for the light to turn green.',
+      tags: ['router', 'wifi'],
+      published: true,
     },
     {
       organisationId,
-      customerId: second.id,
-      name: 'SIP trunk',
-      plan: 'sip-30',
-      status: 'pending',
-      monthlyPriceCents: 12_000,
+      title: 'Porting a number to a SIP trunk',
+      body: 'Draft: the steps and the documents the customer must send.',
+      tags: ['sip', 'porting'],
+    },
+  ]);
+  await tx.insert(integrations).values([
+    {
+      organisationId,
+      name: `${label} billing`,
+      kind: 'billing',
+      settings: { region: 'eu-west', currency: 'EUR' },
+    },
+    {
+      organisationId,
+      name: 'Phone system',
+      kind: 'telephony',
+      settings: { extension_prefix: '4' },
+      enabled: false,
     },
   ]);
   await tx.insert(inventoryItems).values([

@@ -347,3 +347,85 @@ test('a session cookie works for an admin, not for a user; no cookie and no key 
   expect(resource.status()).toBe(401);
   expect((await resource.json()).error.code).toBe('key_missing');
 });
+
+test('a protected key refuses delete (409, saying how to unprotect) until it is unprotected', async ({
+  request,
+  baseURL,
+}) => {
+  const w = await demoWorld(baseURL);
+  const admin = await createKey(w.admin, { permissions: ['admin'], tenants: [w.acmeId] });
+  const as = keyHeader(admin.secret);
+  const key = await createKey(w.admin, { permissions: ['customers:read'], tenants: [w.acmeId] });
+  const url = `/crm/api-keys/${key.id}`;
+
+  const protect = await request.patch(url, { headers: as, data: { protected: true } });
+  expect(protect.status()).toBe(200);
+  expect(await protect.json()).toMatchObject({ protected: true, status: 'active' });
+  const refused = await request.delete(url, { headers: as });
+  expect(refused.status()).toBe(409);
+  const { error } = await refused.json();
+  expect(error.code).toBe('key_protected');
+  expect(error.message).toContain(`PATCH /crm/api-keys/${key.id} {"protected": false}`);
+  expect(error.message).toContain('Edit → Protected');
+  // Disable still works on a protected key (and the key is still there).
+  expect((await request.post(`${url}/disable`, { headers: as })).status()).toBe(200);
+
+  const unprotect = await request.patch(url, { headers: as, data: { protected: false } });
+  expect(await unprotect.json()).toMatchObject({ protected: false });
+  expect((await request.delete(url, { headers: as })).status()).toBe(204);
+  expect((await request.get(url, { headers: as })).status()).toBe(404);
+  const bad = await request.patch(`/crm/api-keys/${admin.id}`, { headers: as, data: { protected: 'yes' } });
+  expect(bad.status()).toBe(422);
+  expect(Object.keys((await bad.json()).error.fields)).toEqual(['protected']);
+});
+
+test('the published request format creates a key for the caller’s organisation, with canonical names', async ({
+  request,
+  baseURL,
+}) => {
+  const w = await demoWorld(baseURL);
+  const nextYear = new Date().getUTCFullYear() + 1;
+  const published = {
+    name: uniqueName('Published example'),
+    description: 'Reads customers and services',
+    expiry_date: `${nextYear}-01-10`,
+    permissions: ['view_customer', 'view_service'],
+  };
+  // An organisation admin's session, and a one-tenant admin key: no tenants named.
+  const oneTenant = await createKey(w.admin, { permissions: ['admin'], tenants: [w.acmeId] });
+  for (const [client, headers] of [
+    [w.admin, {}],
+    [request, keyHeader(oneTenant.secret)],
+  ] as const) {
+    const res = await client.post('/crm/api-keys', {
+      headers,
+      data: { ...published, name: uniqueName('Published example') },
+    });
+    expect(res.status(), await res.text()).toBe(201);
+    const key = await res.json();
+    expect(key).toMatchObject({
+      organisation_id: w.acmeId,
+      permissions: ['customers:read', 'services:read'],
+      tenants: [{ id: w.acmeId }],
+      expiry_date: `${nextYear}-01-11T00:00:00.000Z`,
+    });
+    const listed = await (await w.admin.get(`/crm/api-keys/${key.api_key_id}`)).json();
+    expect(listed.permissions).toEqual(['customers:read', 'services:read']);
+    // And it works: it reads the caller's customers.
+    expect((await request.get('/crm/customers', { headers: keyHeader(key.api_key) })).status()).toBe(200);
+  }
+  // A key that reaches several tenants must name them.
+  const multi = await createKey(w.superadmin, { permissions: ['admin'], tenants: [w.acmeId, w.globexId] });
+  const unnamed = await request.post('/crm/api-keys', { headers: keyHeader(multi.secret), data: published });
+  expect(unnamed.status()).toBe(422);
+  const { error } = await unnamed.json();
+  expect(Object.keys(error.fields)).toEqual(['tenants']);
+  expect(error.fields.tenants[0]).toContain('several organisations');
+  // A date already past is refused, as always.
+  const past = await request.post('/crm/api-keys', {
+    headers: keyHeader(oneTenant.secret),
+    data: { ...published, name: uniqueName('Past'), expiry_date: '2020-01-10' },
+  });
+  expect(past.status()).toBe(422);
+  expect(Object.keys((await past.json()).error.fields)).toEqual(['expiry_date']);
+});

@@ -24,10 +24,38 @@ const SAMPLES = {
     change: { status: 'active' },
   },
   inventory: { create: { sku: `SKU-${Date.now()}`, name: 'Router', quantity: 3 }, change: { quantity: 2 } },
+  // The service is filled in from the tenant's own services (SERVICE below).
+  provisioning: { create: { service_id: 'SERVICE', action: 'activate' }, change: { state: 'in_progress' } },
+  agents: {
+    create: { name: 'Mary Jackson', email: 'mary@acme.example', team: 'Support' },
+    change: { status: 'away' },
+  },
+  'knowledge-base': {
+    create: { title: 'Resetting a SIM', body: 'Steps…', tags: ['sim'] },
+    change: { published: true },
+  },
+  integrations: {
+    create: { name: 'Ticketing', kind: 'ticketing', settings: { region: 'eu' } },
+    change: { enabled: false },
+  },
 } as const;
 type ResourceName = keyof typeof SAMPLES;
 const RESOURCES = Object.keys(SAMPLES) as ResourceName[];
-const readWrite = RESOURCES.flatMap((r) => [`${r}:read`, `${r}:write`]);
+/** The URL path segment is the catalogue resource with "-" for "_" (knowledge-base → knowledge_base). */
+const readWrite = RESOURCES.map((r) => r.replace(/-/g, '_')).flatMap((r) => [`${r}:read`, `${r}:write`]);
+
+/** A sample create body with its SERVICE placeholder pointed at one of the tenant's services. */
+async function createBody(
+  request: APIRequestContext,
+  resource: ResourceName,
+  headers: Record<string, string>,
+) {
+  const body: Record<string, unknown> = { ...SAMPLES[resource].create };
+  if (body.service_id === 'SERVICE') {
+    body.service_id = (await (await request.get('/crm/services?limit=1', { headers })).json()).data[0].id;
+  }
+  return body;
+}
 
 async function errorCode(res: Awaited<ReturnType<APIRequestContext['get']>>) {
   return ((await res.json()) as { error: { code: string } }).error.code;
@@ -49,10 +77,11 @@ test('every resource supports list, create, get, update and delete within a tena
     expect(page.total, `${resource}: demo records`).toBeGreaterThanOrEqual(2);
     expect(page.data).toHaveLength(1);
 
-    const created = await request.post(`/crm/${resource}`, { headers: h, data: sample.create });
+    const body = await createBody(request, resource, h);
+    const created = await request.post(`/crm/${resource}`, { headers: h, data: body });
     expect(created.status(), `${resource}: ${await created.text()}`).toBe(201);
     const record = await created.json();
-    expect(record).toMatchObject({ ...sample.create, organisation_id: w.acmeId });
+    expect(record).toMatchObject({ ...body, organisation_id: w.acmeId });
     const url = `/crm/${resource}/${record.id}`;
 
     expect(await (await request.get(url, { headers: h })).json()).toEqual(record);
@@ -110,6 +139,44 @@ test('a key limited to Acme never reads or writes Globex data', async ({ request
   });
   expect(contact.status()).toBe(422);
   expect((await contact.json()).error.fields).toHaveProperty('customer_id');
+  const globexService = (
+    await (await request.get('/crm/services', { headers: keyHeader(globex.secret) })).json()
+  ).data[0].id;
+  const provisioning = await request.post('/crm/provisioning', {
+    headers: keyHeader(acme.secret),
+    data: { service_id: globexService, action: 'suspend' },
+  });
+  expect(provisioning.status()).toBe(422);
+  expect(Object.keys((await provisioning.json()).error.fields)).toEqual(['service_id']);
+});
+
+test('each of the four newer resources answers to its own permission only', async ({ request, baseURL }) => {
+  const w = await demoWorld(baseURL);
+  const agentsOnly = await createKey(w.admin, { permissions: ['agents:read'], tenants: [w.acmeId] });
+  const h = keyHeader(agentsOnly.secret);
+  const agents = await request.get('/crm/agents', { headers: h });
+  expect(agents.status()).toBe(200);
+  const page = await agents.json();
+  expect(page.total).toBeGreaterThanOrEqual(2);
+  expect(page.data[0]).toMatchObject({ organisation_id: w.acmeId, name: expect.any(String) });
+  expect((await request.get(`/crm/agents/${page.data[0].id}`, { headers: h })).status()).toBe(200);
+  for (const res of [
+    await request.get('/crm/knowledge-base', { headers: h }),
+    await request.get('/crm/integrations', { headers: h }),
+    await request.get('/crm/provisioning', { headers: h }),
+    await request.post('/crm/agents', { headers: h, data: { name: 'Nope' } }),
+  ]) {
+    expect(res.status()).toBe(403);
+    expect(await errorCode(res)).toBe('permission_denied');
+  }
+  // Integration settings never hold a secret: every integrations:read key reads them.
+  const integrations = await createKey(w.admin, { permissions: ['integrations:write'], tenants: [w.acmeId] });
+  const secret = await request.post('/crm/integrations', {
+    headers: keyHeader(integrations.secret),
+    data: { name: 'Billing', kind: 'billing', settings: { region: 'eu', api_key: 'abc123' } },
+  });
+  expect(secret.status()).toBe(422);
+  expect(Object.keys((await secret.json()).error.fields)).toEqual(['settings.api_key']);
 });
 
 test('multi-tenant and all-tenants keys must name their tenant, and act only on it', async ({

@@ -291,6 +291,18 @@ export function assertMayGrantKey(
   assertMayGrantExpiry(actor, key.expiresAt);
 }
 
+/**
+ * The tenants a new key reaches when its request names none: the organisation it is created in, for a
+ * person (an organisation admin's own; a superadmin's own unless they chose another); the one tenant
+ * of a calling one-tenant key. null: the calling key reaches several tenants (or all), so the request
+ * must name them.
+ */
+export function defaultKeyTenants(actor: Actor, organisationId: string): string[] | null {
+  if (actor.type !== 'key') return [organisationId];
+  if (actor.allTenants || actor.tenantIds.length !== 1) return null;
+  return [actor.tenantIds[0]];
+}
+
 /** Whether the key form may offer "All tenants" and other organisations to this user. */
 export function mayChooseAnyTenant(user: { role: UserRole }): boolean {
   return isSuperadminRole(user.role);

@@ -52,6 +52,51 @@ export function permission(resource: Resource, access: Access): ResourcePermissi
   return `${resource}:${access}`;
 }
 
+/**
+ * Each resource's name for one record, for the aliases below. A Record over Resource: a new catalogue
+ * resource does not compile until it has one.
+ */
+const SINGULAR: Record<Resource, string> = {
+  customers: 'customer',
+  contacts: 'contact',
+  leads: 'lead',
+  calls: 'call',
+  services: 'service',
+  inventory: 'inventory_item',
+  provisioning: 'provisioning_request',
+  agents: 'agent',
+  knowledge_base: 'knowledge_base_article',
+  integrations: 'integration',
+  webhooks: 'webhook',
+  analytics: 'analytic',
+  api_keys: 'api_key',
+};
+
+/**
+ * Permission names of the published (OmniCRM-style) request format, accepted on input only and
+ * deprecated: view_<resource> is <resource>:read; create_, update_ and delete_<resource> are
+ * <resource>:write; the resource plural (catalogue id) or singular. Responses, lists and the UI always
+ * show the canonical names. A read-only resource has no write aliases ("create_analytics" is unknown).
+ */
+export const PERMISSION_ALIASES: ReadonlyMap<string, Permission> = new Map(
+  RESOURCE_IDS.flatMap((r) =>
+    [...new Set([r, SINGULAR[r]])].flatMap((name): [string, Permission][] => [
+      [`view_${name}`, `${r}:read`],
+      ...(isReadOnly(r)
+        ? []
+        : (['create', 'update', 'delete'] as const).map((verb): [string, Permission] => [
+            `${verb}_${name}`,
+            `${r}:write`,
+          ])),
+    ]),
+  ),
+);
+
+/** A permission name as given (canonical or a deprecated alias) → the canonical permission; null if unknown. */
+export function resolvePermission(value: string): Permission | null {
+  return isPermission(value) ? value : (PERMISSION_ALIASES.get(value) ?? null);
+}
+
 /** Read for GET/HEAD, write for everything that changes state. */
 export function accessForMethod(method: string): Access {
   return method === 'GET' || method === 'HEAD' || method === 'OPTIONS' ? 'read' : 'write';

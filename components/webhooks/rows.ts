@@ -1,24 +1,23 @@
-import type { WebhookWithDeliveries } from '@/lib/services/webhooks';
+import type { DeliveryAttemptView, WebhookWithDeliveries } from '@/lib/services/webhooks';
 
-/** A webhook as the pages receive it (dates as ISO strings; never the signing secret). */
-export type WebhookRow = {
-  id: string;
-  url: string;
-  entity: string;
-  operation: string;
-  status: 'active' | 'paused' | 'disabled';
-  disabledReason: 'failing' | 'key_cleared' | 'gone' | null;
-  consecutiveFailures: number;
-  createdAt: string;
-  lastDeliveries: {
-    deliveryId: string;
-    attempt: number;
-    attemptedAt: string;
-    statusCode: number | null;
-    error: string | null;
-    durationMs: number;
-  }[];
+/** Dates become ISO strings so the value can cross into a client component. */
+type Serialised<T> = {
+  [K in keyof T]: T[K] extends Date
+    ? string
+    : T[K] extends Date | null
+      ? string | null
+      : T[K] extends (infer U)[]
+        ? Serialised<U>[]
+        : T[K];
 };
+
+/** A webhook as the pages receive it: the service's view (never the signing secret), serialised. */
+export type WebhookRow = Serialised<
+  Pick<
+    WebhookWithDeliveries,
+    'id' | 'url' | 'entity' | 'operation' | 'status' | 'disabledReason' | 'consecutiveFailures' | 'createdAt'
+  > & { lastDeliveries: DeliveryAttemptView[] }
+>;
 
 /** Server data → table rows (dates become strings to cross into the client). */
 export function toWebhookRows(hooks: WebhookWithDeliveries[]): WebhookRow[] {

@@ -84,18 +84,27 @@ export async function claimDueDeliveries({
   now,
   leaseUntil,
   limit,
+  skipWebhookIds = [],
   db = defaultDb,
 }: {
   now: Date;
   leaseUntil: Date;
   limit: number;
+  /** Subscriptions this worker will not take more of now (their receiver already has enough in flight). */
+  skipWebhookIds?: string[];
   db?: Executor;
 }): Promise<ClaimedDelivery[]> {
+  const skip = skipWebhookIds.length
+    ? sql`and d.webhook_id not in (${sql.join(
+        skipWebhookIds.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      )})`
+    : sql``;
   // Raw fragments get ISO strings: postgres-js does not serialise Date parameters outside columns.
   const result = await db.execute(sql`
     with due as (
       select d.id from webhook_deliveries d
-      where d.status = 'pending' and d.next_attempt_at <= ${now.toISOString()}::timestamptz
+      where d.status = 'pending' and d.next_attempt_at <= ${now.toISOString()}::timestamptz ${skip}
         and (d.order_key is null or not exists (
           select 1 from webhook_deliveries older
           where older.order_key = d.order_key and older.status = 'pending' and older.seq < d.seq))

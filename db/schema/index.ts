@@ -11,3 +11,7 @@ export * from './inventory-items';
 export * from './idempotency-keys';
 export * from './webhooks';
 export * from './key-usage';
+export * from './agents';
+export * from './knowledge-base-articles';
+export * from './integrations';
+export * from './provisioning-requests';

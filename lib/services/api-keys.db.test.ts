@@ -167,10 +167,99 @@ describe('api key service on a real database', () => {
     }
   });
 
-  it('refuses to delete a protected key', async () => {
+  it('protects a key (audited): delete refuses and says how to unprotect; revoke still works', async () => {
     const { key } = await createApiKey(w.adminA.actor, input());
-    await db.update(apiKeys).set({ protected: true }).where(eq(apiKeys.id, key.id));
-    await expect(deleteApiKey(w.adminA.actor, key.id)).rejects.toMatchObject({ code: 'key_protected' });
+    const protectedKey = await updateApiKey(
+      w.adminA.actor,
+      key.id,
+      updateApiKeySchema.parse({ protected: true }),
+    );
+    expect(protectedKey.protected).toBe(true);
+    const refused = deleteApiKey(w.adminA.actor, key.id);
+    await expect(refused).rejects.toMatchObject({ code: 'key_protected' });
+    await expect(refused).rejects.toThrow(`PATCH /crm/api-keys/${key.id} {"protected": false}`);
+    // Disable and revoke still work; a revoked key can still be unprotected (and nothing else).
+    await setApiKeyEnabled(w.adminA.actor, key.id, false);
+    await revokeApiKey(w.adminA.actor, key.id);
+    await expect(
+      updateApiKey(w.adminA.actor, key.id, updateApiKeySchema.parse({ name: 'Renamed', protected: false })),
+    ).rejects.toMatchObject({ code: 'key_revoked_final' });
+    await updateApiKey(w.adminA.actor, key.id, updateApiKeySchema.parse({ protected: false }));
+    await deleteApiKey(w.adminA.actor, key.id);
+    const changes = (await auditFor(key.id))
+      .filter((e) => e.action === 'key.updated')
+      .map((e) => (e.changes as Record<string, unknown>).protected);
+    expect(changes).toEqual([
+      { before: false, after: true },
+      { before: true, after: false },
+    ]);
+  });
+
+  it("defaults the tenants of a new key to the caller's organisation; a multi-tenant key must name them", async () => {
+    const published = createApiKeySchema.parse({
+      name: `Published ${Math.random()}`,
+      permissions: ['view_customer', 'view_service'],
+    });
+    for (const actor of [w.adminA.actor, w.superadmin.actor]) {
+      const { key } = await createApiKey(actor, { ...published, name: `${published.name} ${actor.label}` });
+      expect(key).toMatchObject({
+        organisationId: w.orgA.id,
+        allTenants: false,
+        tenants: [{ id: w.orgA.id, name: w.orgA.name }],
+        permissions: ['customers:read', 'services:read'],
+      });
+    }
+    const asKey = (tenantIds: string[], allTenants = false) => ({
+      type: 'key' as const,
+      keyId: '00000000-0000-4000-8000-000000000001',
+      organisationId: w.orgA.id,
+      label: 'sk_live_…test',
+      permissions: ['admin' as const],
+      allTenants,
+      tenantIds,
+      expiresAt: null,
+      userId: null,
+    });
+    const { key } = await createApiKey(asKey([w.orgA.id]), { ...published, name: `${published.name} key` });
+    expect(key.tenants.map((t) => t.id)).toEqual([w.orgA.id]);
+    for (const actor of [asKey([w.orgA.id, w.orgB.id]), asKey([], true)]) {
+      await expect(
+        createApiKey(actor, { ...published, name: `${published.name} multi` }),
+      ).rejects.toMatchObject({
+        code: 'validation_failed',
+        fields: { tenants: [expect.stringContaining('name the ones')] },
+      });
+    }
+  });
+
+  it('lets only an actor who may change the key (un)protect it', async () => {
+    const { key } = await createApiKey(w.adminA.actor, input({ permissions: ['admin'] }));
+    const small = await createApiKey(w.adminA.actor, input({ permissions: ['api_keys:write'] }));
+    const keyActor = {
+      type: 'key' as const,
+      keyId: small.key.id,
+      organisationId: w.orgA.id,
+      label: small.key.visibleId,
+      permissions: small.key.permissions,
+      allTenants: false,
+      tenantIds: [w.orgA.id],
+      expiresAt: null,
+      userId: null,
+    };
+    // Out of the key's reach (it holds more than the actor): not even visible.
+    await expect(
+      updateApiKey(keyActor, key.id, updateApiKeySchema.parse({ protected: true })),
+    ).rejects.toMatchObject({ code: 'not_found' });
+    await expect(
+      updateApiKey(w.adminB.actor, key.id, updateApiKeySchema.parse({ protected: true })),
+    ).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    await expect(
+      updateApiKey(w.userA.actor, key.id, updateApiKeySchema.parse({ protected: true })),
+    ).rejects.toMatchObject({
+      code: 'forbidden',
+    });
   });
 
   it('lists with search, status filter, sorting and a summary', async () => {

@@ -20,6 +20,7 @@ import { expiryPolicyViolation, latestAllowedExpiry, type KeyPolicy } from '@/li
 import type { Permission } from '@/lib/permissions';
 import { displayStatus, type ApiKeyDisplayStatus } from '@/lib/keys/lifecycle';
 import {
+  protectedKeyMessage,
   type CreateApiKeyInput,
   type ListApiKeysInput,
   type RegenerateApiKeyInput,
@@ -28,6 +29,7 @@ import {
 import {
   assertCanManageKeys,
   assertMayGrantKey,
+  defaultKeyTenants,
   keyInScope,
   keyScope,
   organisationScope,
@@ -142,6 +144,7 @@ function auditable(key: ApiKey, tenantIds: string[]) {
     status: key.status,
     allowed_ips: key.allowedIps ?? null,
     rate_limit_per_minute: key.rateLimitPerMinute,
+    protected: key.protected,
   };
 }
 
@@ -247,16 +250,28 @@ export async function createApiKey(
 ): Promise<CreatedApiKey> {
   assertCanManageKeys(actor, 'write');
   const organisationId = owningOrganisationForNewKey(actor, input.organisation_id);
+  const tenants = input.tenants ?? defaultKeyTenants(actor, organisationId);
+  if (!tenants) {
+    throw new AppError(
+      'validation_failed',
+      'Name the tenants: the calling key reaches several organisations.',
+      {
+        tenants: [
+          'Required when the calling key reaches several organisations (or all): name the ones the new key may reach.',
+        ],
+      },
+    );
+  }
   assertMayGrantKey(actor, {
     permissions: input.permissions,
-    tenants: input.tenants,
+    tenants,
     expiresAt: input.expiry_date ?? null,
   });
 
   const secret = generateKey('integration');
   try {
     const key = await db.transaction(async (tx) => {
-      await checkTenantsExist(tx, input.tenants);
+      await checkTenantsExist(tx, tenants);
       await checkExpiryPolicy(tx, organisationId, input.expiry_date ?? null);
       if (await isKeyNameTaken({ organisationId, name: input.name, db: tx })) throw nameTaken();
       const [created] = await tx
@@ -269,7 +284,7 @@ export async function createApiKey(
           keyHash: hashKey(secret),
           ...describeKey(secret),
           permissions: input.permissions,
-          allTenants: input.tenants === 'all',
+          allTenants: tenants === 'all',
           expiresAt: input.expiry_date ?? null,
           allowedIps: input.allowed_ips ?? null,
           rateLimitPerMinute: input.rate_limit_per_minute ?? null,
@@ -277,14 +292,14 @@ export async function createApiKey(
           createdByKeyId: actor.type === 'key' ? actor.keyId : null,
         })
         .returning();
-      await writeTenants(tx, created.id, input.tenants);
+      await writeTenants(tx, created.id, tenants);
       await recordAudit(tx, {
         actor,
         context,
         action: 'key.created',
         organisationId,
         target: { type: 'api_key', id: created.id, label: `${created.name} (${visibleIdentifier(created)})` },
-        changes: diffFields({}, auditable(created, input.tenants === 'all' ? [] : input.tenants)),
+        changes: diffFields({}, auditable(created, tenants === 'all' ? [] : tenants)),
       });
       return loadView(tx, created.id, actor);
     });
@@ -406,7 +421,10 @@ export async function updateApiKey(
 ): Promise<ApiKeyView> {
   try {
     return await changeKey(actor, id, async (tx, key, tenantIds) => {
-      refuseIfRevoked(key);
+      // A revoked key can still be unprotected (so that it can be deleted), and nothing else.
+      if (Object.entries(input).some(([field, value]) => field !== 'protected' && value !== undefined)) {
+        refuseIfRevoked(key);
+      }
       // The key as it will be must still be one the actor could create (rules 3 and 4).
       assertMayGrantKey(actor, {
         permissions: input.permissions ?? key.permissions,
@@ -430,6 +448,7 @@ export async function updateApiKey(
       if (input.tenants !== undefined) patch.allTenants = input.tenants === 'all';
       if (input.allowed_ips !== undefined) patch.allowedIps = input.allowed_ips;
       if (input.rate_limit_per_minute !== undefined) patch.rateLimitPerMinute = input.rate_limit_per_minute;
+      if (input.protected !== undefined) patch.protected = input.protected;
       const [updated] = await tx.update(apiKeys).set(patch).where(eq(apiKeys.id, id)).returning();
       if (input.tenants !== undefined) await writeTenants(tx, id, input.tenants);
       const newTenantIds =
@@ -571,7 +590,7 @@ export async function revokeApiKey(actor: Actor, id: string, context?: RequestCo
 /** Delete a key; its audit events stay. Protected keys refuse. */
 export async function deleteApiKey(actor: Actor, id: string, context?: RequestContext): Promise<void> {
   await changeKey(actor, id, async (tx, key, tenantIds) => {
-    if (key.protected) throw new AppError('key_protected');
+    if (key.protected) throw new AppError('key_protected', protectedKeyMessage(id));
     await tx.delete(apiKeys).where(eq(apiKeys.id, id));
     await recordAudit(tx, {
       actor,

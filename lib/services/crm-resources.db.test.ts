@@ -1,11 +1,23 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createWorld } from '@/test/fixtures';
 import { createContactSchema, updateContactSchema } from '@/lib/validation/contacts';
+import { createIntegrationSchema } from '@/lib/validation/integrations';
 import { createInventoryItemSchema } from '@/lib/validation/inventory';
+import { createArticleSchema } from '@/lib/validation/knowledge-base';
+import { createProvisioningRequestSchema } from '@/lib/validation/provisioning';
 import { listQuerySchema } from '@/lib/validation/crm';
 import type { Actor } from '@/lib/actor';
 import { getAnalyticsSummary } from './analytics';
-import { contactResource, customerResource, inventoryResource, leadResource } from './crm-resources';
+import {
+  contactResource,
+  customerResource,
+  integrationResource,
+  inventoryResource,
+  knowledgeBaseResource,
+  leadResource,
+  provisioningResource,
+  serviceResource,
+} from './crm-resources';
 
 type World = Awaited<ReturnType<typeof createWorld>>;
 let w: World;
@@ -109,5 +121,60 @@ describe('CRM resources on a real database', () => {
     expect(after.leads.total).toBe(before.leads.total + 1);
     expect(after.leads.by_status.won).toBe((before.leads.by_status.won ?? 0) + 1);
     expect(after.organisation_id).toBe(w.orgB.id);
+  });
+
+  it("checks a provisioning request's service and customer in the tenant before writing", async () => {
+    const theirService = await serviceResource.create(actor, w.orgB.id, { name: 'Their line' });
+    const ourService = await serviceResource.create(actor, w.orgA.id, { name: 'Our line' });
+    const before = (await provisioningResource.list(w.orgA.id, listQuerySchema.parse({}))).total;
+    await expect(
+      provisioningResource.create(
+        actor,
+        w.orgA.id,
+        createProvisioningRequestSchema.parse({ service_id: theirService.id, action: 'activate' }),
+      ),
+    ).rejects.toMatchObject({ code: 'validation_failed', fields: { service_id: expect.any(Array) } });
+    const missingCustomer = '00000000-0000-4000-8000-000000000000';
+    await expect(
+      provisioningResource.create(actor, w.orgA.id, {
+        service_id: ourService.id,
+        customer_id: missingCustomer,
+        action: 'suspend',
+      }),
+    ).rejects.toMatchObject({ fields: { customer_id: expect.any(Array) } });
+    expect((await provisioningResource.list(w.orgA.id, listQuerySchema.parse({}))).total).toBe(before);
+    const request = await provisioningResource.create(actor, w.orgA.id, {
+      service_id: ourService.id,
+      action: 'activate',
+    });
+    expect(request).toMatchObject({ service_id: ourService.id, customer_id: null, state: 'pending' });
+    // The service goes; the request stays, as history.
+    await serviceResource.remove(actor, w.orgA.id, ourService.id as string);
+    expect(await provisioningResource.get(w.orgA.id, request.id as string)).toMatchObject({
+      service_id: null,
+    });
+  });
+
+  it("stores articles' tags and integrations' plain settings as given", async () => {
+    const article = await knowledgeBaseResource.create(
+      actor,
+      w.orgA.id,
+      createArticleSchema.parse({ title: 'Reset a router', tags: ['router', 'router', 'wifi'] }),
+    );
+    expect(article).toMatchObject({ tags: ['router', 'wifi'], published: false, body: '' });
+    const integration = await integrationResource.create(
+      actor,
+      w.orgA.id,
+      createIntegrationSchema.parse({
+        name: 'Billing',
+        kind: 'billing',
+        settings: { region: 'eu', retries: 3 },
+      }),
+    );
+    expect(integration).toMatchObject({ settings: { region: 'eu', retries: 3 }, enabled: true });
+    await expect(knowledgeBaseResource.get(w.orgB.id, article.id as string)).rejects.toMatchObject({
+      code: 'not_found',
+      message: 'No knowledge base article with this id.',
+    });
   });
 });

@@ -3,10 +3,22 @@ import { and, count, desc, eq, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { z } from 'zod';
 import { db, type Executor } from '@/db';
-import { calls, contacts, customers, inventoryItems, leads, services } from '@/db/schema';
+import {
+  agents,
+  calls,
+  contacts,
+  customers,
+  integrations,
+  inventoryItems,
+  knowledgeBaseArticles,
+  leads,
+  provisioningRequests,
+  services,
+} from '@/db/schema';
 import { uniqueViolation } from '@/db/rows';
 import { AppError, type FieldErrors } from '@/lib/errors';
 import type { Resource } from '@/lib/permissions';
+import { agentSchema, createAgentSchema, updateAgentSchema } from '@/lib/validation/agents';
 import { callSchema, createCallSchema, updateCallSchema } from '@/lib/validation/calls';
 import { contactSchema, createContactSchema, updateContactSchema } from '@/lib/validation/contacts';
 import type { ListQuery } from '@/lib/validation/crm';
@@ -16,7 +28,18 @@ import {
   inventoryItemSchema,
   updateInventoryItemSchema,
 } from '@/lib/validation/inventory';
+import {
+  createIntegrationSchema,
+  integrationSchema,
+  updateIntegrationSchema,
+} from '@/lib/validation/integrations';
+import { articleSchema, createArticleSchema, updateArticleSchema } from '@/lib/validation/knowledge-base';
 import { createLeadSchema, leadSchema, updateLeadSchema } from '@/lib/validation/leads';
+import {
+  createProvisioningRequestSchema,
+  provisioningRequestSchema,
+  updateProvisioningRequestSchema,
+} from '@/lib/validation/provisioning';
 import { createServiceSchema, serviceSchema, updateServiceSchema } from '@/lib/validation/services';
 import type { Actor } from '@/lib/actor';
 import { emitEntityChange, type WebhookEntity } from './entity-events';
@@ -77,7 +100,7 @@ export function defineCrmResource(def: CrmResourceDefinition) {
   const dateFields = new Set(
     Object.keys((def.outputSchema as unknown as z.ZodObject).shape ?? {}).filter((k) => k.endsWith('_at')),
   );
-  const notFound = () => new AppError('not_found', `No ${def.entity.replace('_', ' ')} with this id.`);
+  const notFound = () => new AppError('not_found', `No ${def.entity.replace(/_/g, ' ')} with this id.`);
   const inTenant = (tenantId: string, id?: string): SQL =>
     and(eq(t.organisationId, tenantId), id ? eq(t.id, id) : undefined)!;
 
@@ -275,3 +298,54 @@ export const inventoryResource = defineCrmResource({
     inventory_items_org_sku_unique: { field: 'sku', message: 'An item with this SKU already exists.' },
   },
 });
+
+export const provisioningResource = defineCrmResource({
+  resource: 'provisioning',
+  entity: 'provisioning_request',
+  table: provisioningRequests,
+  createSchema: createProvisioningRequestSchema,
+  updateSchema: updateProvisioningRequestSchema,
+  outputSchema: provisioningRequestSchema,
+  references: { service_id: services, customer_id: customers },
+});
+
+export const agentResource = defineCrmResource({
+  resource: 'agents',
+  entity: 'agent',
+  table: agents,
+  createSchema: createAgentSchema,
+  updateSchema: updateAgentSchema,
+  outputSchema: agentSchema,
+});
+
+export const knowledgeBaseResource = defineCrmResource({
+  resource: 'knowledge_base',
+  entity: 'knowledge_base_article',
+  table: knowledgeBaseArticles,
+  createSchema: createArticleSchema,
+  updateSchema: updateArticleSchema,
+  outputSchema: articleSchema,
+});
+
+export const integrationResource = defineCrmResource({
+  resource: 'integrations',
+  entity: 'integration',
+  table: integrations,
+  createSchema: createIntegrationSchema,
+  updateSchema: updateIntegrationSchema,
+  outputSchema: integrationSchema,
+});
+
+/** Every CRM resource made with defineCrmResource, in catalogue order. */
+export const CRM_RESOURCES = [
+  customerResource,
+  contactResource,
+  leadResource,
+  callResource,
+  serviceResource,
+  inventoryResource,
+  provisioningResource,
+  agentResource,
+  knowledgeBaseResource,
+  integrationResource,
+] as const;

@@ -138,23 +138,32 @@ export type DeliveryOutcome = {
  * Claim up to `limit` due deliveries (a lease of config.leaseMs each) and return one send per
  * delivery, not yet started: the worker runs each in a slot of its own, tests run them together.
  */
+type ClaimedSend = { webhookId: string; url: string; send: () => Promise<DeliveryOutcome> };
+
 async function claimSends(
   config: WebhookConfig,
   limit: number,
   now?: Date,
-): Promise<(() => Promise<DeliveryOutcome>)[]> {
+  skipWebhookIds?: string[],
+): Promise<ClaimedSend[]> {
   const claimedAt = now ?? new Date();
   const claimed = await claimDueDeliveries({
     now: claimedAt,
     leaseUntil: new Date(claimedAt.getTime() + config.leaseMs),
     limit,
+    skipWebhookIds,
   });
   if (claimed.length === 0) return [];
   const hooks = await findWebhooksByIds({ ids: [...new Set(claimed.map((d) => d.webhookId))] });
   const keys = await findKeyRecordsByIds({ ids: [...new Set([...hooks.values()].map((h) => h.apiKeyId))] });
-  return claimed.map(
-    (delivery) => () => deliverOne(delivery, hooks.get(delivery.webhookId), keys, config, now),
-  );
+  return claimed.map((delivery) => {
+    const webhook = hooks.get(delivery.webhookId);
+    return {
+      webhookId: delivery.webhookId,
+      url: webhook?.url ?? '',
+      send: () => deliverOne(delivery, webhook, keys, config, now),
+    };
+  });
 }
 
 /**
@@ -164,7 +173,7 @@ async function claimSends(
 export async function runDueDeliveries(options: DeliveryOptions = {}): Promise<DeliveryOutcome[]> {
   const config = { ...webhookConfig(), ...stripUndefined(options) };
   const sends = await claimSends(config, options.limit ?? 20, options.now);
-  return Promise.all(sends.map((send) => send()));
+  return Promise.all(sends.map(({ send }) => send()));
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
@@ -308,8 +317,8 @@ const KEEP_FINISHED_MS = 30 * 24 * 60 * 60_000;
  * when an attempt ends (its slot is free, and the next event of that record may now go), and every
  * WEBHOOKS_POLL_MS. Nothing waits for a batch: a receiver that hangs holds its own slots until the
  * attempt's deadline (WEBHOOKS_TIMEOUT_MS) while the others keep sending. A claim that fails (the
- * database is away) is tried again at the next poll; the database client reconnects within half a
- * second of the database answering again (db/index.ts), so due deliveries go out at once.
+ * database is away) is tried again at the next poll; the database client reconnects within a fifth
+ * of a second of the database answering again (db/index.ts), so due deliveries go out at once.
  */
 export function startWebhookWorker(): Worker | null {
   const g = globalThis as G;
@@ -318,14 +327,19 @@ export function startWebhookWorker(): Worker | null {
   if (!config.workerEnabled) return null;
 
   let stopped = false;
-  const inFlight = new Set<Promise<void>>();
+  /** The attempts in flight, with their subscription and receiver URL. */
+  const inFlight = new Map<Promise<void>, { webhookId: string; url: string }>();
+  // One receiver URL gets at most this many slots from one claim, and none from the next claims while
+  // it has that many in flight: a receiver that hangs with many events queued holds about a quarter
+  // of the pool (under half at worst), never all of it.
+  const perReceiver = Math.max(1, Math.floor(config.concurrency / 4));
   let claiming: Promise<void> | null = null;
   let again = false;
   let lastPrune = 0;
   let failingSince = 0;
   let unlisten: (() => Promise<void>) | undefined;
 
-  const start = (send: () => Promise<DeliveryOutcome>) => {
+  const start = ({ webhookId, url, send }: ClaimedSend) => {
     let deadline: NodeJS.Timeout | undefined;
     const attempt = send().then(
       () => {},
@@ -343,7 +357,15 @@ export function startWebhookWorker(): Worker | null {
       inFlight.delete(slot);
       fill();
     });
-    inFlight.add(slot);
+    inFlight.set(slot, { webhookId, url });
+  };
+
+  /** The subscriptions whose receiver already has its share of the slots. */
+  const saturated = (): string[] => {
+    const perUrl = new Map<string, number>();
+    for (const { url } of inFlight.values()) perUrl.set(url, (perUrl.get(url) ?? 0) + 1);
+    const full = [...inFlight.values()].filter(({ url }) => (perUrl.get(url) ?? 0) >= perReceiver);
+    return [...new Set(full.map((a) => a.webhookId))];
   };
 
   const fill = () => {
@@ -353,15 +375,16 @@ export function startWebhookWorker(): Worker | null {
       return;
     }
     claiming = (async () => {
+      let failed = false;
       try {
         do {
           again = false;
-          const free = config.concurrency - inFlight.size;
-          if (free <= 0) break;
-          const sends = await claimSends(config, free);
+          const limit = Math.min(config.concurrency - inFlight.size, perReceiver);
+          if (limit <= 0) break;
+          const sends = await claimSends(config, limit, undefined, saturated());
           for (const send of sends) start(send);
           // A full claim: there may be more due, take them while slots are free.
-          if (sends.length === free) again = true;
+          if (sends.length === limit) again = true;
         } while (again && !stopped);
         if (failingSince) {
           console.error(`webhook worker: claiming again after ${Date.now() - failingSince} ms of failures`);
@@ -372,6 +395,7 @@ export function startWebhookWorker(): Worker | null {
           await pruneFinishedDeliveries({ before: new Date(Date.now() - KEEP_FINISHED_MS) });
         }
       } catch (error) {
+        failed = true;
         // Never the payload or a secret: just what failed, once per run of failures (the database
         // may be away for a while). The next poll tries again.
         if (!failingSince) {
@@ -384,6 +408,9 @@ export function startWebhookWorker(): Worker | null {
       } finally {
         claiming = null;
       }
+      // A wake-up (a commit, a freed slot) that came after the last claim above: claim again now
+      // rather than at the next poll. Not after a failure: the poll paces retries then.
+      if (again && !failed) fill();
     })();
   };
 
@@ -411,7 +438,7 @@ export function startWebhookWorker(): Worker | null {
       clearInterval(poll);
       await unlisten?.().catch(() => {});
       await claiming;
-      await Promise.allSettled([...inFlight]);
+      await Promise.allSettled([...inFlight.keys()]);
       delete g[globalKey];
     },
   };

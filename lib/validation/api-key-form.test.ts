@@ -192,4 +192,21 @@ describe('the admin key form against the API schemas', () => {
     expect(expiryDateInputValue(new Date('2027-03-05T09:30:00Z'))).toBe('2027-03-05');
     expect(expiryDateInputValue(null)).toBe('');
   });
+
+  it('reads the Protected checkbox of the edit form: ticked, unticked, or absent (unchanged)', () => {
+    const base: [string, string][] = [
+      ['name', 'x'],
+      ['permissions', 'customers:read'],
+    ];
+    const read = (extra: [string, string][]) =>
+      updateApiKeySchema.parse(readApiKeyForm(form([...base, ...extra]), 'update')).protected;
+    expect(
+      read([
+        ['protected_field', '1'],
+        ['protected', 'on'],
+      ]),
+    ).toBe(true);
+    expect(read([['protected_field', '1']])).toBe(false);
+    expect(read([])).toBeUndefined();
+  });
 });

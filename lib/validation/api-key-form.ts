@@ -7,7 +7,7 @@ import type { FieldErrors } from '@/lib/errors';
  *
  * Fields: name, description, expiry_date ("YYYY-MM-DD", empty = no expiry), permissions (repeated),
  * tenants_mode ("all" | "list") with tenants (repeated organisation ids), organisation_id (create,
- * superadmins). On edit, a form without tenants_mode leaves the tenants as they are, and expiry_date_initial carries the date the form was opened with: an
+ * superadmins), protected (edit: a checkbox, with protected_field marking that the form has it). On edit, a form without tenants_mode leaves the tenants as they are, and expiry_date_initial carries the date the form was opened with: an
  * unchanged date is not sent, so saving a key whose expiry already passed does not fail.
  */
 export function readApiKeyForm(formData: FormData, mode: 'create' | 'update'): Record<string, unknown> {
@@ -46,6 +46,10 @@ export function readApiKeyForm(formData: FormData, mode: 'create' | 'update'): R
   if (rate !== undefined) {
     const trimmed = rate.trim();
     input.rate_limit_per_minute = trimmed === '' ? null : /^\d+$/.test(trimmed) ? Number(trimmed) : trimmed;
+  }
+  // An edit form has the Protected checkbox (and a marker, since an unticked box sends nothing).
+  if (mode === 'update' && formData.get('protected_field') !== null) {
+    input.protected = formData.get('protected') === 'on';
   }
   if (mode === 'create') {
     const organisationId = text('organisation_id');

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { API_KEY_DISPLAY_STATUSES, DAY_MS as DAY, type ApiKeyDisplayStatus } from '@/lib/keys/lifecycle';
-import { ALL_PERMISSIONS, isPermission, normalisePermissions, type Permission } from '@/lib/permissions';
+import {
+  ALL_PERMISSIONS,
+  normalisePermissions,
+  PERMISSION_ALIASES,
+  resolvePermission,
+  type Permission,
+} from '@/lib/permissions';
 import { MAX_ALLOWED_IPS, normaliseAllowedIp } from '@/lib/keys/allowed-ips';
 
 export const API_KEY_STATUS_FILTERS = [
@@ -53,12 +59,30 @@ function isRealDate(value: string): boolean {
   return new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
 }
 
+/**
+ * One permission as the API accepts it: a canonical name, or a deprecated alias of the published
+ * request format (view_customer, create_services, …). Validated as text by permissionsSchema below
+ * (one message listing the unknown names); documented as the two enums, the aliases marked deprecated.
+ */
+const permissionNameSchema = z.string().meta({
+  anyOf: [
+    { enum: ALL_PERMISSIONS },
+    {
+      enum: [...PERMISSION_ALIASES.keys()],
+      deprecated: true,
+      description:
+        'Deprecated aliases, accepted on input only: view_<resource> is <resource>:read; create_, update_ and ' +
+        'delete_<resource> are <resource>:write (singular or plural). Responses always show the canonical names.',
+    },
+  ],
+});
+
 export const permissionsSchema = z
-  .array(z.string(), { error: 'Choose at least one permission.' })
+  .array(permissionNameSchema, { error: 'Choose at least one permission.' })
   .min(1, 'Choose at least one permission.')
   .max(ALL_PERMISSIONS.length * 2)
   .superRefine((list, ctx) => {
-    const unknown = list.filter((p) => !isPermission(p));
+    const unknown = list.filter((p) => !resolvePermission(p));
     if (unknown.length) {
       ctx.addIssue({
         code: 'custom',
@@ -66,7 +90,7 @@ export const permissionsSchema = z
       });
     }
   })
-  .transform((list) => normalisePermissions(list) as Permission[]);
+  .transform((list) => normalisePermissions(list.map((p) => resolvePermission(p) ?? p)) as Permission[]);
 
 export const tenantsSchema = z.union(
   [
@@ -142,7 +166,11 @@ export const createApiKeySchema = z.strictObject({
   description: descriptionSchema.optional().default(''),
   expiry_date: expiryDateSchema,
   permissions: permissionsSchema,
-  tenants: tenantsSchema,
+  /**
+   * Optional: left out, the key reaches the organisation it is created in (the caller's own), or the
+   * one tenant of a calling one-tenant key. A calling key that reaches several tenants must name them.
+   */
+  tenants: tenantsSchema.optional(),
   allowed_ips: allowedIpsSchema,
   rate_limit_per_minute: rateLimitSchema,
   /** Superadmins may create a key owned by another organisation; defaults to the creator's. */
@@ -159,9 +187,19 @@ export const updateApiKeySchema = z
     tenants: tenantsSchema.optional(),
     allowed_ips: allowedIpsSchema,
     rate_limit_per_minute: rateLimitSchema,
+    /** A protected key cannot be deleted (it can still be disabled or revoked); false unprotects it. */
+    protected: z.boolean({ error: 'Protected is true or false.' }).optional(),
   })
   .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'Change at least one field.' });
 export type UpdateApiKeyInput = z.output<typeof updateApiKeySchema>;
+
+/** What a refused delete says: how to unprotect the key, over the API and in the admin pages. */
+export function protectedKeyMessage(id: string): string {
+  return (
+    'This key is protected and cannot be deleted. Unprotect it first: ' +
+    `PATCH /crm/api-keys/${id} {"protected": false} or Edit → Protected.`
+  );
+}
 
 export const listApiKeysSchema = z.object({
   status: z.enum(API_KEY_STATUS_FILTERS).default('all'),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { KeyUsage, UsageTotals } from '@/lib/services/usage';
 
 export const USAGE_WINDOWS = ['24h', '7d', '30d'] as const;
 export type UsageWindow = (typeof USAGE_WINDOWS)[number];
@@ -10,8 +11,6 @@ export const usageQuerySchema = z.object({
 export const accessLogQuerySchema = z.object({
   page: z.coerce.number().int().min(1).max(10_000).catch(1).default(1),
 });
-
-type Counts = { success: number; denied: number; rateLimited: number; total: number };
 
 const countsSchema = z.object({
   total: z.number().int(),
@@ -33,17 +32,8 @@ export const usageResponseSchema = z.object({
 });
 
 /** The JSON form of a key's usage: what GET /crm/api-keys/{id}/usage returns. */
-export function usageOutput(usage: {
-  keyId: string;
-  lastUsedAt: Date | null;
-  window: UsageWindow;
-  bucket: 'hour' | 'day';
-  from: Date;
-  to: Date;
-  totals: Counts;
-  series: (Counts & { start: Date })[];
-}) {
-  const counts = (c: Counts) => ({
+export function usageOutput(usage: KeyUsage) {
+  const counts = (c: UsageTotals) => ({
     total: c.total,
     success: c.success,
     denied: c.denied,

@@ -3,7 +3,18 @@ import type { Resource } from '@/lib/permissions';
 import { checkUrlShape, MAX_WEBHOOK_URL_LENGTH } from '@/lib/webhooks/url-guard';
 
 /** The CRM entities webhooks can subscribe to, and the operations on them. */
-export const WEBHOOK_ENTITIES = ['customer', 'contact', 'lead', 'call', 'service', 'inventory_item'] as const;
+export const WEBHOOK_ENTITIES = [
+  'customer',
+  'contact',
+  'lead',
+  'call',
+  'service',
+  'inventory_item',
+  'provisioning_request',
+  'agent',
+  'knowledge_base_article',
+  'integration',
+] as const;
 export type WebhookEntity = (typeof WEBHOOK_ENTITIES)[number];
 export const WEBHOOK_OPERATIONS = ['created', 'updated', 'deleted'] as const;
 export type WebhookOperation = (typeof WEBHOOK_OPERATIONS)[number];
@@ -16,6 +27,10 @@ export const ENTITY_RESOURCES: Record<WebhookEntity, Resource> = {
   call: 'calls',
   service: 'services',
   inventory_item: 'inventory',
+  provisioning_request: 'provisioning',
+  agent: 'agents',
+  knowledge_base_article: 'knowledge_base',
+  integration: 'integrations',
 };
 
 /** At most this many webhooks per API key: a key cannot turn one change into unbounded outgoing requests. */

@@ -1,5 +1,7 @@
 import 'server-only';
 import { usageQuerySchema, usageResponseSchema } from '@/lib/validation/usage';
+import * as agents from '@/app/crm/agents/route';
+import * as agent from '@/app/crm/agents/[id]/route';
 import * as analyticsSummary from '@/app/crm/analytics/summary/route';
 import * as apiKeys from '@/app/crm/api-keys/route';
 import * as apiKey from '@/app/crm/api-keys/[id]/route';
@@ -21,23 +23,33 @@ import * as contact from '@/app/crm/contacts/[id]/route';
 import * as customers from '@/app/crm/customers/route';
 import * as customer from '@/app/crm/customers/[id]/route';
 import * as health from '@/app/crm/health/route';
+import * as integrations from '@/app/crm/integrations/route';
+import * as integration from '@/app/crm/integrations/[id]/route';
 import * as inventory from '@/app/crm/inventory/route';
 import * as inventoryItem from '@/app/crm/inventory/[id]/route';
+import * as knowledgeBase from '@/app/crm/knowledge-base/route';
+import * as knowledgeBaseArticle from '@/app/crm/knowledge-base/[id]/route';
 import * as leads from '@/app/crm/leads/route';
 import * as lead from '@/app/crm/leads/[id]/route';
 import * as me from '@/app/crm/me/route';
 import * as openapiJson from '@/app/crm/openapi.json/route';
+import * as provisioning from '@/app/crm/provisioning/route';
+import * as provisioningRequest from '@/app/crm/provisioning/[id]/route';
 import * as services from '@/app/crm/services/route';
 import * as webhooks from '@/app/crm/webhooks/route';
 import * as webhook from '@/app/crm/webhooks/[id]/route';
 import * as webhookDeliveries from '@/app/crm/webhooks/[id]/deliveries/route';
 import * as service from '@/app/crm/services/[id]/route';
 import {
+  agentResource,
   callResource,
   contactResource,
   customerResource,
+  integrationResource,
   inventoryResource,
+  knowledgeBaseResource,
   leadResource,
+  provisioningResource,
   serviceResource,
   type CrmResource,
 } from '@/lib/services/crm-resources';
@@ -127,7 +139,6 @@ const CREATE_KEY_EXAMPLE = {
   name: 'Nightly billing sync',
   description: 'Reads customers and services for the billing export.',
   permissions: ['customers:read', 'services:read'],
-  tenants: 'all',
   expiry_date: '2030-12-31',
 };
 
@@ -164,7 +175,11 @@ export function openApiRoutes(): RouteDoc[] {
         summary: 'Create an API key',
         description:
           'The response is the only one that contains the secret (`api_key`): store it now. ' +
-          'A key never gets more permissions or tenants than whoever creates it.',
+          'A key never gets more permissions or tenants than whoever creates it. ' +
+          '`tenants` may be left out: the key then reaches the organisation it is created in (or the one ' +
+          'tenant of a calling one-tenant key); a calling key that reaches several tenants must name them. ' +
+          'Permission names of the older published format (`view_customer`, `create_services`, …) are ' +
+          'accepted as deprecated aliases and stored, and shown, as the canonical names.',
         body: createApiKeySchema,
         example: CREATE_KEY_EXAMPLE,
         response: createdApiKeyResponseSchema,
@@ -196,14 +211,18 @@ export function openApiRoutes(): RouteDoc[] {
       PATCH: {
         summary: 'Update an API key',
         description:
-          'Change its name, description, expiry date, permissions or tenants. Send only what changes.',
+          'Change its name, description, expiry date, permissions or tenants, or protect it ' +
+          '(`"protected": true`: it cannot be deleted until `"protected": false`). Send only what changes. ' +
+          'A revoked key can still be unprotected, and nothing else.',
         body: updateApiKeySchema,
         response: apiKeyResponseSchema,
         errors: ['forbidden', 'name_taken', 'key_revoked_final'],
       },
       DELETE: {
         summary: 'Delete an API key',
-        description: 'The key stops working at once; its audit events stay.',
+        description:
+          'The key stops working at once; its audit events stay. A protected key answers 409 `key_protected`: ' +
+          'unprotect it first with PATCH `{"protected": false}`.',
         status: 204,
         responseDescription: 'Deleted.',
         errors: ['forbidden', 'key_protected'],
@@ -284,6 +303,10 @@ export function openApiRoutes(): RouteDoc[] {
     ...crmResourceRoutes(callResource, calls, call),
     ...crmResourceRoutes(serviceResource, services, service),
     ...crmResourceRoutes(inventoryResource, inventory, inventoryItem),
+    ...crmResourceRoutes(provisioningResource, provisioning, provisioningRequest),
+    ...crmResourceRoutes(agentResource, agents, agent),
+    ...crmResourceRoutes(knowledgeBaseResource, knowledgeBase, knowledgeBaseArticle),
+    ...crmResourceRoutes(integrationResource, integrations, integration),
     defineRoute('/crm/webhooks', webhooks, {
       GET: {
         summary: 'List webhooks',

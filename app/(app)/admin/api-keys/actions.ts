@@ -121,6 +121,26 @@ export async function setApiKeyEnabledAction(id: string, enabled: boolean): Prom
   });
 }
 
+/** Protect or unprotect without the whole edit form (the delete dialog of a protected key offers it). */
+export async function setApiKeyProtectedAction(id: string, value: boolean): Promise<KeyActionState> {
+  return runServerAction({
+    name: 'setApiKeyProtected',
+    audience: 'admin',
+    schema: z.object({ id: idSchema, input: updateApiKeySchema }),
+    input: { id, input: { protected: value } },
+    invalidMessage: 'No such API key.',
+    run: async ({ actor, context, data }): Promise<KeyActionState> => {
+      const key = await updateApiKey(actor, data.id, data.input, context);
+      revalidate(data.id);
+      return {
+        status: 'success',
+        message: `API key "${key.name}" ${data.input.protected ? 'protected' : 'unprotected'}.`,
+        key: masked(key),
+      };
+    },
+  });
+}
+
 export async function revokeApiKeyAction(id: string): Promise<KeyActionState> {
   return runServerAction({
     name: 'revokeApiKey',

@@ -100,6 +100,26 @@ function useList() {
   return value;
 }
 
+/** A lock beside the name of a protected key; screen readers hear "Protected: cannot be deleted". */
+function ProtectedLock() {
+  return (
+    <svg
+      role="img"
+      aria-label="Protected: cannot be deleted"
+      viewBox="0 0 20 20"
+      fill="currentColor"
+      className="ml-1 inline h-3.5 w-3.5 align-[-2px] text-slate-500"
+    >
+      <title>Protected: cannot be deleted</title>
+      <path
+        fillRule="evenodd"
+        d="M10 1a4.5 4.5 0 0 0-4.5 4.5V9H5a2 2 0 0 0-2 2v6a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2v-6a2 2 0 0 0-2-2h-.5V5.5A4.5 4.5 0 0 0 10 1Zm3 8V5.5a3 3 0 1 0-6 0V9h6Z"
+        clipRule="evenodd"
+      />
+    </svg>
+  );
+}
+
 function NameCell({ apiKey }: { apiKey: ApiKeyView }) {
   const { orgNames, showOrganisation } = useList();
   return (
@@ -110,7 +130,7 @@ function NameCell({ apiKey }: { apiKey: ApiKeyView }) {
       >
         {apiKey.name}
       </Link>
-      {apiKey.protected && <span className="ml-1 text-xs text-slate-500">(protected)</span>}
+      {apiKey.protected && <ProtectedLock />}
       {apiKey.description && (
         <p className="truncate text-xs text-slate-500" title={apiKey.description}>
           {apiKey.description}

@@ -12,13 +12,13 @@ export const GET = withKey<Params>(
   options,
 );
 
-// PATCH /crm/api-keys/{id} — change name, description, expiry_date, permissions or tenants
+// PATCH /crm/api-keys/{id} — change name, description, expiry_date, permissions, tenants or protected
 export const PATCH = withKey<Params>(async (request, { actor, params, context }) => {
   const input = await parseJson(request, updateApiKeySchema);
   return Response.json(toApiKeyResponse(await updateApiKey(actor, params.id, input, context)));
 }, options);
 
-// DELETE /crm/api-keys/{id} — delete the key (its audit events stay); 204
+// DELETE /crm/api-keys/{id} — delete the key (its audit events stay); 204, or 409 key_protected
 export const DELETE = withKey<Params>(async (_request, { actor, params, context }) => {
   await deleteApiKey(actor, params.id, context);
   return new Response(null, { status: 204 });

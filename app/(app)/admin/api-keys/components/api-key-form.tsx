@@ -19,6 +19,7 @@ export type KeyFormValues = {
   tenants: 'all' | string[];
   allowedIps?: string[] | null;
   rateLimitPerMinute?: number | null;
+  protected?: boolean;
 };
 
 export type TenantChoices = {
@@ -202,6 +203,28 @@ export function ApiKeyForm({
         rateLimitPerMinute={initial?.rateLimitPerMinute ?? null}
         errors={errors}
       />
+      {mode === 'edit' && (
+        <div>
+          <input type="hidden" name="protected_field" value="1" />
+          <label className="flex items-start gap-2 text-sm text-slate-700">
+            <input
+              type="checkbox"
+              name="protected"
+              defaultChecked={initial?.protected ?? false}
+              aria-describedby={`${id}-protected-hint`}
+              className="mt-0.5"
+            />
+            <span>
+              <span className="font-medium">Protected</span>
+              <span id={`${id}-protected-hint`} className="block text-xs text-slate-500">
+                A protected key cannot be deleted until it is unprotected. It can still be disabled or
+                revoked.
+              </span>
+            </span>
+          </label>
+          <FieldError id={`${id}-protected-error`} errors={errors.protected} />
+        </div>
+      )}
       <FieldError id={`${id}-root-error`} errors={errors._} />
       <div className="flex justify-end gap-2 border-t border-slate-200 pt-4">
         <Button variant="secondary" onClick={onClose}>

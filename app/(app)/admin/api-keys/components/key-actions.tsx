@@ -6,10 +6,12 @@ import { Dialog } from '@/components/ui/dialog';
 import { Menu } from '@/components/ui/menu';
 import { useToast } from '@/components/ui/toast';
 import type { ApiKeyView } from '@/lib/services/api-keys';
+import { protectedKeyMessage } from '@/lib/validation/api-keys';
 import {
   deleteApiKeyAction,
   revokeApiKeyAction,
   setApiKeyEnabledAction,
+  setApiKeyProtectedAction,
   updateApiKeyAction,
   type KeyActionState,
 } from '../actions';
@@ -97,6 +99,7 @@ export function KeyActions({
               tenants: apiKey.allTenants ? 'all' : apiKey.tenants.map((t) => t.id),
               allowedIps: apiKey.allowedIps,
               rateLimitPerMinute: apiKey.rateLimitPerMinute,
+              protected: apiKey.protected,
             }}
             tenantChoices={tenantChoices}
             onClose={close}
@@ -132,16 +135,15 @@ export function KeyActions({
       )}
       {open === 'delete' &&
         (apiKey.protected ? (
-          <Dialog title={`"${apiKey.name}" is protected`} onClose={close}>
-            <p className="text-sm text-slate-700">
-              This key is protected and cannot be deleted. You can still disable or revoke it.
-            </p>
-            <div className="mt-5 flex justify-end">
-              <Button variant="secondary" onClick={close}>
-                Close
-              </Button>
-            </div>
-          </Dialog>
+          <ConfirmAction
+            title={`"${apiKey.name}" is protected`}
+            confirmLabel="Unprotect key"
+            action={setApiKeyProtectedAction.bind(null, apiKey.id, false)}
+            onClose={close}
+          >
+            <p>{protectedKeyMessage(apiKey.id)}</p>
+            <p className="mt-2">You can still disable or revoke it.</p>
+          </ConfirmAction>
         ) : (
           <ConfirmAction
             title={`Delete "${apiKey.name}"?`}

@@ -1,0 +1,9 @@
+import { itemRoutes } from '@/lib/api/crm-routes';
+import { agentResource } from '@/lib/services/crm-resources';
+
+// GET, PATCH (PUT), DELETE /crm/agents/{id} — one record of the request's tenant; 404 for any other.
+const routes = itemRoutes(agentResource);
+export const GET = routes.GET;
+export const PATCH = routes.PATCH;
+export const PUT = routes.PUT;
+export const DELETE = routes.DELETE;

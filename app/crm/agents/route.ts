@@ -1,0 +1,7 @@
+import { collectionRoutes } from '@/lib/api/crm-routes';
+import { agentResource } from '@/lib/services/crm-resources';
+
+// GET /crm/agents — list (paged); POST /crm/agents — create. Needed: agents:read / agents:write and the tenant.
+const routes = collectionRoutes(agentResource);
+export const GET = routes.GET;
+export const POST = routes.POST;

@@ -1,0 +1,9 @@
+import { itemRoutes } from '@/lib/api/crm-routes';
+import { integrationResource } from '@/lib/services/crm-resources';
+
+// GET, PATCH (PUT), DELETE /crm/integrations/{id} — one record of the request's tenant; 404 for any other.
+const routes = itemRoutes(integrationResource);
+export const GET = routes.GET;
+export const PATCH = routes.PATCH;
+export const PUT = routes.PUT;
+export const DELETE = routes.DELETE;

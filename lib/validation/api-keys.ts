@@ -138,7 +138,11 @@ export const rateLimitSchema = z
       .max(MAX_RATE_LIMIT_PER_MINUTE, `At most ${MAX_RATE_LIMIT_PER_MINUTE} requests a minute.`),
     z.null(),
   ])
-  .optional();
+  .optional()
+  .meta({
+    description:
+      'Requests a minute across all instances; null: no limit. Stored and shown now; enforced (429 rate_limited) once the shared rate limiter is in place.',
+  });
 
 export const MAX_GRACE_PERIOD_SECONDS = 7 * 24 * 60 * 60;
 /** The regenerate request: how long the old secret keeps working next to the new one. */

@@ -1,9 +1,40 @@
 import type { NextConfig } from 'next';
+import { API_CONTENT_SECURITY_POLICY, HSTS, STATIC_SECURITY_HEADERS } from './lib/security-headers';
 
 const nextConfig: NextConfig = {
   // PGlite ships WASM and data files that must be loaded from node_modules at run time, not bundled.
-  serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2', 'postgres'],
+  // pino and prom-client: one instance per process, shared by every bundle (lib/log, lib/metrics).
+  serverExternalPackages: [
+    '@electric-sql/pglite',
+    '@node-rs/argon2',
+    'postgres',
+    'pino',
+    'prom-client',
+    // Loads drizzle-orm with a dynamic import() of a computed name, which a bundler cannot follow.
+    'rate-limiter-flexible',
+    'ioredis',
+  ],
   poweredByHeader: false,
+  // Security headers on every response, without a proxy on the API's hot path (lib/security-headers.ts);
+  // pages get their nonce-based CSP from proxy.ts.
+  async headers() {
+    return [
+      { source: '/:path*', headers: [...STATIC_SECURITY_HEADERS] },
+      {
+        source: '/crm/:path*',
+        headers: [{ key: 'Content-Security-Policy', value: API_CONTENT_SECURITY_POLICY }],
+      },
+      {
+        source: '/api/:path*',
+        headers: [{ key: 'Content-Security-Policy', value: API_CONTENT_SECURITY_POLICY }],
+      },
+      {
+        source: '/:path*',
+        has: [{ type: 'header', key: 'x-forwarded-proto', value: 'https' }],
+        headers: [HSTS],
+      },
+    ];
+  },
   // forbidden() renders app/forbidden.tsx with a real 403 status for signed-in users without the role.
   experimental: { authInterrupts: true },
   turbopack: {

@@ -2,15 +2,24 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { presentedKey } from '@/lib/api/credentials';
 import { AppError, isAppError } from '@/lib/errors';
 import { errorResponse } from '@/lib/api/errors';
-import { parseKey } from '@/lib/keys/format';
+import { contentSecurityPolicy } from '@/lib/security-headers';
 
 /**
- * A thin gate in front of key management (see the matcher below): requests without a key, or with a
- * malformed one, are refused here without touching the database. The authoritative check (lookup, status, expiry, permission,
- * tenant) is repeated in the route wrapper (lib/api/with-key.ts), so nothing depends on this alone.
+ * Two jobs, on two sets of paths (see the matcher below):
+ *
+ * - Pages: a fresh CSP nonce per request. Next reads it from the request's Content-Security-Policy
+ *   header and puts it on its own scripts; the browser then runs only those (and what they load,
+ *   'strict-dynamic'), so an injected <script> does not run. The root layout renders every page
+ *   dynamically, as nonces require.
+ * - Key management: a thin gate in front of it, where requests without a key are refused without
+ *   touching the database. Malformed keys go on to the wrapper, which counts every failed key check
+ *   against the client's address (lib/api/with-key.ts failedKeyCheck): refusing them here would let a
+ *   guesser skip the throttle. The authoritative check (lookup, status, expiry, permission, tenant) is
+ *   repeated in the route wrapper, so nothing depends on this alone.
  */
 export function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
+  if (!pathname.startsWith('/crm/')) return withNonce(request);
   try {
     const key = presentedKey(request.headers);
     if (!key) {
@@ -18,7 +27,6 @@ export function proxy(request: NextRequest) {
       if (pathname === '/crm/api-keys' || pathname.startsWith('/crm/api-keys/')) return NextResponse.next();
       throw new AppError('key_missing');
     }
-    if (!parseKey(key)) throw new AppError('key_malformed');
     return NextResponse.next();
   } catch (error) {
     const requestId = crypto.randomUUID();
@@ -26,12 +34,37 @@ export function proxy(request: NextRequest) {
   }
 }
 
+function withNonce(request: NextRequest) {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  const nonce = btoa(String.fromCharCode(...bytes));
+  const csp = contentSecurityPolicy(nonce, process.env.NODE_ENV === 'development');
+  const headers = new Headers(request.headers);
+  headers.set('x-nonce', nonce);
+  headers.set('content-security-policy', csp);
+  const response = NextResponse.next({ request: { headers } });
+  response.headers.set('content-security-policy', csp);
+  return response;
+}
+
 /**
- * A narrower matcher: the key-management surfaces only. The benchmark (docs/performance.md) showed
- * that the proxy layer alone — even an empty one — costs about a quarter of a trivial request's
- * throughput, more than the whole budget of a key check, while everything it checks is checked again
- * by the wrapper that every /crm handler goes through (and a test asserts every handler does). So
- * the high-volume CRM routes skip it, and the routes that create and change keys and webhooks keep
- * the early gate as defence in depth.
+ * A narrow matcher. The benchmark (docs/performance.md) showed that the proxy layer alone — even an
+ * empty one — costs about a quarter of a trivial request's throughput, while everything it checks is
+ * checked again by the wrapper every /crm handler goes through. So the high-volume CRM routes skip it
+ * (their static security headers come from next.config.ts); the routes that create and change keys
+ * and webhooks keep the early gate as defence in depth; pages get their CSP nonce. Static files,
+ * next-auth's JSON endpoints and prefetches are left out.
  */
-export const config = { matcher: ['/crm/api-keys/:path*', '/crm/webhooks/:path*'] };
+export const config = {
+  matcher: [
+    '/crm/api-keys/:path*',
+    '/crm/webhooks/:path*',
+    {
+      source: '/((?!crm/|crm$|api/|_next/static|_next/image|favicon.ico).*)',
+      missing: [
+        { type: 'header', key: 'next-router-prefetch' },
+        { type: 'header', key: 'purpose', value: 'prefetch' },
+      ],
+    },
+  ],
+};

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { drizzle as drizzlePostgres, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -23,6 +24,8 @@ export type DatabaseHandle = {
   db: Database;
   /** A raw postgres-js client (PostgreSQL only): used for LISTEN/NOTIFY. */
   sql?: postgres.Sql;
+  /** This instance's application_name on PostgreSQL (metrics find its sessions by it). */
+  applicationName?: string;
   pglite?: PGlite;
   ready: Promise<void>;
   close(): Promise<void>;
@@ -33,12 +36,31 @@ const migrationsFolder = path.join(process.cwd(), 'drizzle');
 /** Open a database and apply the migrations. The app uses the one from getDatabase(). */
 export function openDatabase(config: { url?: string; dataDir: string }): DatabaseHandle {
   if (config.url) {
-    const sql = postgres(config.url, { max: 10, onnotice: () => {}, backoff: reconnectBackoffSeconds });
+    const env = readEnv();
+    const applicationName = `crm ${hostname()} ${process.pid}`.slice(0, 63);
+    const sql = postgres(config.url, {
+      max: 10,
+      onnotice: () => {},
+      backoff: reconnectBackoffSeconds,
+      // Fail fast: a database that does not answer costs a request 2 s, not postgres-js's 30 s.
+      connect_timeout: env.DATABASE_CONNECT_TIMEOUT_MS / 1000,
+      // Notice a dead peer (no RST, e.g. a cut network) within seconds rather than the OS's hours.
+      keep_alive: 5,
+      // Sent in the startup packet, so every session of the pool has them, the listener's too. A
+      // statement or a lock wait that overruns is cancelled by the server and answered 503.
+      connection: {
+        application_name: applicationName,
+        statement_timeout: env.DATABASE_STATEMENT_TIMEOUT_MS,
+        lock_timeout: env.DATABASE_LOCK_TIMEOUT_MS,
+        idle_in_transaction_session_timeout: 2 * env.DATABASE_STATEMENT_TIMEOUT_MS,
+      },
+    });
     const db = drizzlePostgres(sql, { schema });
     return {
       driver: 'postgres',
       db,
       sql,
+      applicationName,
       ready: migratePostgresLocked(config.url),
       close: () => sql.end({ timeout: 5 }),
     };
@@ -73,7 +95,11 @@ export function reconnectBackoffSeconds(retries: number): number {
  * connection makes exactly one of them apply pending migrations while the others wait.
  */
 async function migratePostgresLocked(url: string): Promise<void> {
-  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  const sql = postgres(url, {
+    max: 1,
+    onnotice: () => {},
+    connect_timeout: readEnv().DATABASE_CONNECT_TIMEOUT_MS / 1000,
+  });
   try {
     await sql`select pg_advisory_lock(727274)`;
     await migratePostgres(drizzlePostgres(sql), { migrationsFolder });

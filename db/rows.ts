@@ -13,3 +13,20 @@ export function uniqueViolation(error: unknown): string | null {
   }
   return null;
 }
+
+/**
+ * A database error the request caused (SQLSTATE class 22, data exception, or 23, integrity constraint
+ * violation) on either driver, possibly wrapped by drizzle: its code and constraint. The HTTP edge turns
+ * these into 4xx; nothing of the error (its query, its parameters) is shown or logged.
+ */
+export function constraintViolation(error: unknown): { sqlstate: string; constraint: string } | null {
+  let e = error as
+    { code?: string; constraint_name?: string; constraint?: string; cause?: unknown } | undefined;
+  for (let depth = 0; e && depth < 3; depth++) {
+    if (typeof e.code === 'string' && /^2[23][0-9A-Z]{3}$/.test(e.code)) {
+      return { sqlstate: e.code, constraint: e.constraint_name ?? e.constraint ?? '' };
+    }
+    e = e.cause as typeof e;
+  }
+  return null;
+}

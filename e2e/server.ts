@@ -28,6 +28,9 @@ const env: NodeJS.ProcessEnv = {
   NEXTAUTH_URL: `http://localhost:${port}`,
   // Usage counts reach the database within half a second, so tests can read them back.
   USAGE_FLUSH_MS: '500',
+  // The test runner is the trusted proxy: a spec names its client with X-Forwarded-For, so each
+  // throttle test counts from an address of its own (requests without the header are 127.0.0.1).
+  TRUSTED_PROXIES: '127.0.0.1,::1',
 };
 // A stand-in secret scanner: its public key in the scanner's published format for the app, its private
 // key beside it for the HTTP tests that sign reports (e2e/helpers/scanner.ts).

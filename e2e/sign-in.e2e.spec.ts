@@ -31,3 +31,21 @@ test('a user opening an admin page gets the 403 page', async ({ page, signInAs }
   expect(response?.status()).toBe(403);
   await expect(page.getByRole('heading', { name: "You don't have access to this page" })).toBeVisible();
 });
+
+test('a throttled sign-in says how long to wait', async ({ page, loginPage }) => {
+  // The e2e server trusts the runner as its proxy: this test's client has an address of its own.
+  const address = `198.19.${Math.floor(Math.random() * 250) + 1}.${Math.floor(Math.random() * 250) + 1}`;
+  await page.context().setExtraHTTPHeaders({ 'x-forwarded-for': address });
+  for (let i = 0; i < 10; i++) {
+    const { csrfToken } = (await (await page.request.get('/api/auth/csrf')).json()) as { csrfToken: string };
+    await page.request.post('/api/auth/callback/credentials', {
+      form: { csrfToken, email: DEMO.admin, password: 'not-the-password', json: 'true' },
+    });
+  }
+  await loginPage.goto();
+  await loginPage.signIn(DEMO.admin, 'not-the-password');
+  await expect(page.locator('#login-error')).toHaveText(
+    /Too many failed sign-in attempts\. Wait 1[45] minutes before trying again\./,
+  );
+  await expect(page).toHaveURL(/\/login/);
+});

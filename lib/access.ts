@@ -124,6 +124,11 @@ export function assertCanManageKeys(actor: Actor, access: 'read' | 'write'): voi
   }
 }
 
+/** Whether a key holding `held` may do what `needed` allows (admin holds every permission). */
+export function holdsPermission(held: readonly string[], needed: Permission): boolean {
+  return hasPermission(held, needed);
+}
+
 /** A key's permission check: `needed` must be held (admin holds every permission). */
 export function assertHoldsPermission(held: readonly string[], needed: Permission, message?: string): void {
   if (!hasPermission(held, needed)) {

@@ -29,9 +29,11 @@ export const ERROR_MESSAGES = {
   key_revoked_final: 'A revoked key cannot be changed or re-activated.',
   idempotency_conflict: 'This Idempotency-Key was used with a different request.',
   validation_failed: 'Some fields are invalid.',
+  payload_too_large: 'The request body is too large (1 MB at most).',
+  too_many_failed_attempts: 'Too many failed key checks from this address; wait before trying again.',
   rate_limited: 'Too many requests.',
   internal_error: 'Something went wrong on our side.',
-  database_unavailable: 'The database is unavailable.',
+  service_unavailable: 'The service is briefly unavailable. Retry after the seconds in Retry-After.',
 } as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;
@@ -43,12 +45,20 @@ export type FieldErrors = Record<string, string[]>;
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly fields?: FieldErrors;
+  /** For throttles: seconds until a retry can succeed (the HTTP edge sends it as Retry-After). */
+  readonly retryAfterSeconds?: number;
 
-  constructor(code: ErrorCode, message?: string, fields?: FieldErrors) {
+  constructor(
+    code: ErrorCode,
+    message?: string,
+    fields?: FieldErrors,
+    options?: { retryAfterSeconds?: number },
+  ) {
     super(message ?? ERROR_MESSAGES[code]);
     this.name = 'AppError';
     this.code = code;
     this.fields = fields;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }
 

@@ -9,6 +9,7 @@ import {
 } from '@/lib/auth/session';
 import { fieldErrorsFromZod, isAppError, type FieldErrors } from '@/lib/errors';
 import type { Actor, RequestContext } from '@/lib/actor';
+import { logError } from '@/lib/log';
 
 /**
  * The one way a server action runs (dub's authActionClient, without the library): session → actor →
@@ -89,20 +90,7 @@ export function failureState(
       ? { status: 'invalid', fieldErrors: formFields(error.fields), message: error.message }
       : { status: 'error', message: error.message };
   }
-  console.error(`server action ${name} failed: ${describeForLog(error)}`);
+  // Class, code and a scrubbed message only: never parameters, bodies or secrets (lib/log.ts).
+  logError(error, 'server action failed', { action: name });
   return { status: 'error', message: GENERIC_FAILURE };
-}
-
-/**
- * An unknown error for the log, without secrets: database errors can quote a query's parameters,
- * so anything that looks like a key, a hash or a token is blanked out.
- */
-export function describeForLog(error: unknown): string {
-  const text =
-    error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ''}` : String(error);
-  return text
-    .replace(/\b(?:sk|pat)_(?:live|test)_[A-Za-z0-9_-]+/g, '[key]')
-    .replace(/\b[0-9a-f]{32,}\b/gi, '[hex]')
-    .replace(/\bwhsec_[A-Za-z0-9_-]+/g, '[secret]')
-    .slice(0, 4000);
 }

@@ -1,5 +1,5 @@
 import 'server-only';
-import { asc, inArray } from 'drizzle-orm';
+import { asc, eq, inArray } from 'drizzle-orm';
 import { db as defaultDb, type Executor } from '@/db';
 import { organisations } from '@/db/schema';
 import type { KeyPolicy } from '@/lib/keys/policy';
@@ -40,4 +40,14 @@ export async function findKeyPolicies({
   return new Map(
     rows.map((r) => [r.id, { keysMustExpire: r.keysMustExpire, maxLifetimeDays: r.maxLifetimeDays }]),
   );
+}
+
+/** Whether an organisation with this id exists (one indexed lookup). */
+export async function organisationExists({ id, db = defaultDb }: { id: string; db?: Executor }) {
+  const [row] = await db
+    .select({ id: organisations.id })
+    .from(organisations)
+    .where(eq(organisations.id, id))
+    .limit(1);
+  return Boolean(row);
 }

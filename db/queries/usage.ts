@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, asc, count, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { db as defaultDb, type Executor } from '@/db';
-import { apiKeys, keyAccessLog, keyUsageHourly, type NewKeyAccessLogEntry } from '@/db/schema';
+import { apiKeys, keyAccessLog, keyUsageHourly, usageFlushes, type NewKeyAccessLogEntry } from '@/db/schema';
 import { rowsOf } from '@/db/rows';
 import type { OrganisationScope } from './api-keys';
 
@@ -23,6 +23,24 @@ const INSERT_CHUNK = 1000;
  * organisation. The lock (FOR NO KEY UPDATE) keeps a concurrent delete from breaking the batch's
  * foreign keys, and the fixed order keeps two instances flushing the same keys from deadlocking.
  */
+/**
+ * Claim a usage batch id in the batch's transaction: false when that batch was written already (its
+ * COMMIT went through, its answer was lost), so it is not added twice.
+ */
+export async function claimUsageBatch({ id, db }: { id: string; db: Executor }): Promise<boolean> {
+  const rows = await db
+    .insert(usageFlushes)
+    .values({ id })
+    .onConflictDoNothing()
+    .returning({ id: usageFlushes.id });
+  return rows.length > 0;
+}
+
+/** Forget batch ids older than `before` (a retry never comes that late). */
+export async function pruneUsageBatches({ before, db }: { before: Date; db: Executor }) {
+  await db.delete(usageFlushes).where(lt(usageFlushes.flushedAt, before));
+}
+
 export async function lockExistingKeys({ keyIds, db }: { keyIds: string[]; db: Executor }) {
   if (keyIds.length === 0) return new Map<string, string>();
   const rows = await db

@@ -15,3 +15,4 @@ export * from './agents';
 export * from './knowledge-base-articles';
 export * from './integrations';
 export * from './provisioning-requests';
+export * from './rate-limits';

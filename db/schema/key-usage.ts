@@ -54,3 +54,13 @@ export const keyAccessLog = pgTable(
 export type KeyUsageHour = typeof keyUsageHourly.$inferSelect;
 export type KeyAccessLogEntry = typeof keyAccessLog.$inferSelect;
 export type NewKeyAccessLogEntry = typeof keyAccessLog.$inferInsert;
+
+/**
+ * Usage batches already written, by id, recorded in the batch's own transaction. A flush whose
+ * COMMIT went through but whose answer was lost (the connection cut at that moment) is retried with
+ * the same id and then skipped, so no count is added twice. Kept a day (pruned by the flusher).
+ */
+export const usageFlushes = pgTable('usage_flushes', {
+  id: uuid('id').primaryKey(),
+  flushedAt: utc('flushed_at').notNull().defaultNow(),
+});

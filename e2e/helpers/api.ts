@@ -5,10 +5,15 @@ export type Who = keyof typeof DEMO;
 
 /**
  * A request context signed in as a demo account over HTTP, the way a browser does it with next-auth
- * credentials: fetch the CSRF token (and its cookie), then post the form. The context keeps the cookies.
+ * credentials: fetch the CSRF token (and its cookie), then post the form. The context keeps the cookies
+ * and, like a browser, sends this site's Origin.
  */
 export async function signInOverHttp(baseURL: string, who: Who): Promise<APIRequestContext> {
-  const session = await playwrightRequest.newContext({ baseURL });
+  // A browser sends Origin with every write; cookie-authenticated writes without it are refused.
+  const session = await playwrightRequest.newContext({
+    baseURL,
+    extraHTTPHeaders: { Origin: new URL(baseURL).origin },
+  });
   const { csrfToken } = (await (await session.get('/api/auth/csrf')).json()) as { csrfToken: string };
   const res = await session.post('/api/auth/callback/credentials', {
     form: { csrfToken, email: DEMO[who], password: E2E_PASSWORD, json: 'true' },

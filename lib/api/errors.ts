@@ -31,10 +31,12 @@ export const HTTP_STATUS = {
   key_protected: 409,
   key_revoked_final: 409,
   idempotency_conflict: 409,
+  payload_too_large: 413,
   validation_failed: 422,
+  too_many_failed_attempts: 429,
   rate_limited: 429,
   internal_error: 500,
-  database_unavailable: 503,
+  service_unavailable: 503,
 } as const satisfies Record<ErrorCode, number>;
 
 /** Every code with its status and default message: what the OpenAPI document and README list. */
@@ -46,6 +48,9 @@ export const ERROR_CODES = Object.fromEntries(
 ) as { [C in ErrorCode]: { status: (typeof HTTP_STATUS)[C]; message: (typeof ERROR_MESSAGES)[C] } };
 
 export type { ErrorCode, FieldErrors };
+
+/** Retry-After of every 503. */
+export const RETRY_AFTER_SECONDS = 2;
 
 export function httpStatus(error: AppError): number {
   return HTTP_STATUS[error.code];
@@ -72,5 +77,8 @@ export function errorResponse(error: AppError, requestId: string, headers?: Head
   const h = new Headers(headers);
   h.set('x-request-id', requestId);
   if (status === 401) h.set('www-authenticate', 'Bearer realm="crm"');
+  if (error.retryAfterSeconds !== undefined) h.set('retry-after', String(error.retryAfterSeconds));
+  // A database outage is short (a restart, a failover): tell clients when to come back.
+  if (status === 503 && !h.has('retry-after')) h.set('retry-after', String(RETRY_AFTER_SECONDS));
   return Response.json(errorBody(error, requestId), { status, headers: h });
 }

@@ -1,4 +1,5 @@
 import type { KeyContext } from './with-key';
+import { readBody } from './request';
 import { requestFingerprint, runIdempotent, type StoredResponse } from '@/lib/services/idempotency';
 
 /**
@@ -16,7 +17,7 @@ export async function idempotentCreate<P>(
     return Response.json(result.body, { status: result.status });
   }
   const caller = ctx.key ? `key:${ctx.key.id}` : `user:${ctx.user?.id ?? 'unknown'}`;
-  const body = await request.clone().text();
+  const body = await readBody(request);
   const path = new URL(request.url).pathname;
   // The tenant is part of the request: the same body sent to another tenant is another request.
   const fingerprint = requestFingerprint(request.method, `${path}\n${ctx.tenantId}`, body);

@@ -98,7 +98,11 @@ const KEY_ERRORS: ErrorCode[] = [
   'key_disabled',
   'key_revoked',
   'api_access_disabled',
+  // Failed key checks from one address are throttled (lib/api/with-key.ts failedKeyCheck).
+  'too_many_failed_attempts',
   'internal_error',
+  // The database out of reach, or a request over its deadline: retry after Retry-After.
+  'service_unavailable',
 ];
 
 const SECURITY_KEY: Record<string, string[]>[] = [{ ApiKeyHeader: [] }, { BearerAuth: [] }];
@@ -256,13 +260,19 @@ function errorCodesFor(
     KEY_ERRORS.forEach((c) => codes.add(c));
     if (needed) codes.add('permission_denied');
     if (guard.options.tenant)
-      ['tenant_required', 'bad_request', 'tenant_forbidden'].forEach((c) => codes.add(c as ErrorCode));
+      // not_found: X-Tenant-Id names no organisation.
+      ['tenant_required', 'bad_request', 'tenant_forbidden', 'not_found'].forEach((c) =>
+        codes.add(c as ErrorCode),
+      );
     if (guard.options.allowSession)
       ['unauthenticated', 'forbidden'].forEach((c) => codes.add(c as ErrorCode));
   } else {
     codes.add('internal_error');
   }
-  if (op.body) ['invalid_json', 'bad_request', 'validation_failed'].forEach((c) => codes.add(c as ErrorCode));
+  if (op.body)
+    ['invalid_json', 'bad_request', 'validation_failed', 'payload_too_large'].forEach((c) =>
+      codes.add(c as ErrorCode),
+    );
   if (op.query) codes.add('validation_failed');
   if (op.idempotent)
     ['bad_request', 'conflict', 'idempotency_conflict'].forEach((c) => codes.add(c as ErrorCode));
@@ -333,7 +343,7 @@ function buildOperation(
       description:
         'Any unique string (1–255 printable characters), e.g. a UUID. Retrying with the same key and body ' +
         'returns the first response (with `Idempotent-Replayed: true`) instead of creating twice.',
-      schema: { type: 'string', minLength: 1, maxLength: 255 },
+      schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x20-\\x7E]{1,255}$' },
     });
   }
   for (const h of op.headers ?? []) {

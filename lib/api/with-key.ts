@@ -11,16 +11,49 @@ import {
   tenantScopeOfUser,
 } from '@/lib/access';
 import { cachedKeyLookup } from '@/lib/key-check/cache';
-import { verifyKey, type VerifiedKey } from '@/lib/keys/verify';
+import { verifyKey, type KeyFailure, type VerifiedKey } from '@/lib/keys/verify';
+import { consume, retryAfterSeconds } from '@/lib/rate-limit';
 import { accessForMethod, permission, type Permission, type Resource } from '@/lib/permissions';
 import type { Actor, RequestContext } from '@/lib/actor';
-import { recordKeyCheck } from '@/lib/services/usage';
+import { recordKeyCheck } from '@/lib/services/usage-recorder';
 import { noteRotationEnded } from '@/lib/services/key-rotation';
 import { assertKeyMayBeUsedFrom } from '@/lib/access';
+import { isDatabaseUnavailable } from '@/db/errors';
+import { describeError, logError, logger } from '@/lib/log';
+import { countKeyCheck, type KeyCheckOutcome } from '@/lib/metrics';
+import { readEnv } from '@/lib/env';
 import { resolveTenant } from '@/lib/tenants';
+import { requireExistingTenant } from '@/lib/services/tenant-exists';
 import { appOrigins, presentedKey } from './credentials';
 import { AppError, validationError } from '@/lib/errors';
 import { errorResponse } from './errors';
+import { constraintViolation } from '@/db/rows';
+
+/** server.mjs stamps every request with its id (always overwritten, like x-crm-peer). */
+export const REQUEST_ID_HEADER = 'x-crm-request-id';
+
+let requestDeadlineMs: number | undefined;
+
+/**
+ * The handler, or 503 service_unavailable when it overruns the deadline (REQUEST_DEADLINE_MS): a
+ * client is told "retry" in seconds rather than left hanging on a database that does not answer.
+ */
+function withDeadline(work: Promise<Response> | Response): Promise<Response> | Response {
+  if (!(work instanceof Promise)) return work;
+  const ms = (requestDeadlineMs ??= readEnv().REQUEST_DEADLINE_MS);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new AppError('service_unavailable')), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+function outcomeOf(status: number): KeyCheckOutcome {
+  if (status >= 500) return 'error';
+  if (status === 401 || status === 403) return 'denied';
+  if (status === 429) return 'rate_limited';
+  return 'success';
+}
 
 export type KeyContext<P> = {
   params: P;
@@ -84,12 +117,15 @@ export function withKey<P extends Record<string, string | string[]> = Record<str
 ) {
   const guarded = async (request: NextRequest, route: { params: Promise<P> }): Promise<Response> => {
     const started = performance.now();
-    const requestId = randomUUID();
     const headers = request.headers;
+    const requestId = headers.get(REQUEST_ID_HEADER) || randomUUID();
     const context = contextFromHeaders(headers);
     let keyId: string | null = null;
     let organisationId: string | null = null;
     let previousSecret = false;
+    let checkedKey = false;
+    let checkSeconds = 0;
+    let reason = 'ok';
     let response: Response;
     try {
       await getReadyDatabase();
@@ -112,11 +148,13 @@ export function withKey<P extends Record<string, string | string[]> = Record<str
         if (!maySessionManageKeys(user)) throw new AppError('forbidden', 'Only admins can manage API keys.');
         actor = actorFromUser(user);
       } else {
+        checkedKey = true;
         const result = await verifyKey(presented, cachedKeyLookup);
+        checkSeconds = (performance.now() - started) / 1000;
         if (!result.ok) {
           keyId = result.keyId ?? null;
           if (result.rotationEnded && keyId) noteRotationEnded(keyId);
-          throw new AppError(result.code);
+          throw await failedKeyCheck(result.code, context.ip ?? null);
         }
         key = result.key;
         keyId = key.id;
@@ -139,22 +177,29 @@ export function withKey<P extends Record<string, string | string[]> = Record<str
       }
       const scope = key ?? tenantScopeOfUser(user!);
       const tenantId = options.tenant ? resolveTenant(scope, headers.get('x-tenant-id')) : '';
+      if (tenantId) await requireExistingTenant(tenantId);
       const params = (await route.params) ?? ({} as P);
-      response = await handler(request, { params, requestId, actor, key, user, tenantId, context });
+      response = await withDeadline(
+        handler(request, { params, requestId, actor, key, user, tenantId, context }),
+      );
       response.headers.set('x-request-id', requestId);
     } catch (error) {
+      if (error instanceof AppError) reason = error.code;
+      else if (isDatabaseUnavailable(error)) reason = 'service_unavailable';
       response = renderError(error, requestId);
     }
+    const outcome = outcomeOf(response.status);
+    if (checkedKey) {
+      if (outcome === 'error' && reason === 'ok') reason = 'internal_error';
+      if (!checkSeconds) checkSeconds = (performance.now() - started) / 1000;
+      countKeyCheck(outcome, reason, checkSeconds);
+    }
     if (keyId) {
+      // A 5xx is not a successful use: it is logged, and counted in none of the usage counters.
       recordKeyCheck({
         keyId,
         organisationId,
-        outcome:
-          response.status === 401 || response.status === 403
-            ? 'denied'
-            : response.status === 429
-              ? 'rate_limited'
-              : 'success',
+        outcome,
         status: response.status,
         method: request.method,
         path: new URL(request.url).pathname,
@@ -170,18 +215,54 @@ export function withKey<P extends Record<string, string | string[]> = Record<str
   return withGuard(guarded, { kind: 'key', options });
 }
 
-/** Any thrown value as the API's JSON error. Unknown errors are logged and never shown. */
+/**
+ * A failed key check (malformed, unknown, revoked, expired, disabled…) counts against the client's
+ * address: past LIMITS.keyCheckFailures a minute, further failures are 429 too_many_failed_attempts with
+ * Retry-After. Only failures touch the limiter — a valid key's check stays a cache hit with no
+ * database round trip, so valid keys from the same address keep working. A missing key is no guess.
+ */
+async function failedKeyCheck(code: KeyFailure, ip: string | null): Promise<AppError> {
+  if (code === 'key_missing') return new AppError(code);
+  const limit = await consume('keyCheckFailures', ip ?? 'unknown');
+  if (limit.allowed) return new AppError(code);
+  return new AppError('too_many_failed_attempts', undefined, undefined, {
+    retryAfterSeconds: retryAfterSeconds(limit),
+  });
+}
+
+/**
+ * Any thrown value as the API's JSON error. The database out of reach is 503 service_unavailable
+ * with Retry-After (the client may retry in a moment), never a 500. A constraint or data error the
+ * service's checks did not foresee is still the request's fault: a 4xx. Unknown errors are logged —
+ * class, code, request id and a scrubbed message, never parameters (lib/log.ts) — and never shown.
+ */
 export function renderError(error: unknown, requestId: string): Response {
   if (error instanceof AppError) return errorResponse(error, requestId);
   if (error instanceof ZodError) return errorResponse(validationError(error.issues), requestId);
-  console.error(`[${requestId}] unhandled error in API route:`, error);
+  if (isDatabaseUnavailable(error)) {
+    logger().warn({ request_id: requestId, err: describeError(error) }, 'database unavailable: 503');
+    return errorResponse(new AppError('service_unavailable'), requestId);
+  }
+  const violation = constraintViolation(error);
+  if (violation) {
+    logger().warn({ request_id: requestId, sqlstate: violation.sqlstate }, 'database refused the request');
+    if (violation.sqlstate === '23505') return errorResponse(new AppError('conflict'), requestId);
+    return errorResponse(
+      new AppError(
+        'validation_failed',
+        'The request refers to a record that does not exist or holds an invalid value.',
+      ),
+      requestId,
+    );
+  }
+  logError(error, 'unhandled error in API route', { request_id: requestId });
   return errorResponse(new AppError('internal_error'), requestId);
 }
 
 /** For routes that need no key (health, the OpenAPI document): errors in the same format. */
 export function withoutKey(handler: (request: NextRequest) => Promise<Response> | Response) {
   const guarded = async (request: NextRequest): Promise<Response> => {
-    const requestId = randomUUID();
+    const requestId = request.headers.get(REQUEST_ID_HEADER) || randomUUID();
     try {
       const response = await handler(request);
       response.headers.set('x-request-id', requestId);

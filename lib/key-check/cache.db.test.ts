@@ -5,7 +5,7 @@ import { apiKeys, users } from '@/db/schema';
 import { createApiKey, revokeApiKey } from '@/lib/services/api-keys';
 import { createApiKeySchema } from '@/lib/validation/api-keys';
 import { createWorld } from '@/test/fixtures';
-import { cachedKeyLookup, keyCacheStats, startKeyCache } from './cache';
+import { cachedKeyLookup, keyCacheStats, setKeyQueryHookForTests, startKeyCache } from './cache';
 import { generateKey, hashKey } from '@/lib/keys/format';
 import { verifyKey } from '@/lib/keys/verify';
 
@@ -35,6 +35,9 @@ const newKey = (name = `Cached ${Math.random()}`) =>
 describe('key cache', () => {
   it('serves repeated checks from memory: one query for many checks', async () => {
     const { secret } = await newKey();
+    // Let the creation's own notifications arrive first: a lookup that overlaps a change touching
+    // its key caches nothing (the revocation race, below), which would cost this test one more query.
+    await new Promise((r) => setTimeout(r, 200));
     const before = keyCacheStats().queries;
     for (let i = 0; i < 50; i++) expect((await verifyKey(secret, cachedKeyLookup)).ok).toBe(true);
     expect(keyCacheStats().queries - before).toBe(1);
@@ -47,6 +50,37 @@ describe('key cache', () => {
     expect(await verifyKey(secret, cachedKeyLookup)).toMatchObject({ ok: false, code: 'key_revoked' });
   });
 
+  it('a lookup held open across a revoke neither puts the key back in the cache nor answers later requests', async () => {
+    const { key, secret } = await newKey();
+    // The interleaving of issue 14: a cache miss reads the key (still active), then — before that
+    // answer is cached — the revoke commits and evicts, and a request arrives after the revoke returned.
+    let readIt!: () => void;
+    const read = new Promise<void>((resolve) => (readIt = resolve));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    setKeyQueryHookForTests(async (run) => {
+      const record = await run();
+      readIt();
+      await held;
+      return record;
+    });
+    const before = verifyKey(secret, cachedKeyLookup);
+    await read;
+    setKeyQueryHookForTests(null);
+    try {
+      await revokeApiKey(w.adminA.actor, key.id);
+      // After the revoke returned: refused, although a lookup that saw the key active is still open.
+      const after = verifyKey(secret, cachedKeyLookup);
+      release();
+      expect(await after).toMatchObject({ ok: false, code: 'key_revoked' });
+      // The lookup begun before the revoke may answer either way; it must not cache what it read.
+      await before;
+      expect(await verifyKey(secret, cachedKeyLookup)).toMatchObject({ ok: false, code: 'key_revoked' });
+    } finally {
+      release();
+    }
+  });
+
   it('a change made behind the app’s back (another instance) arrives by NOTIFY and evicts', async () => {
     const { key, secret } = await newKey();
     expect((await verifyKey(secret, cachedKeyLookup)).ok).toBe(true);
@@ -57,6 +91,8 @@ describe('key cache', () => {
 
   it('a usage flush (last_used_at) does not evict', async () => {
     const { key, secret } = await newKey();
+    // The creation's own notifications (which do evict) must not land inside the measurement.
+    await new Promise((r) => setTimeout(r, 200));
     await verifyKey(secret, cachedKeyLookup);
     const evictions = keyCacheStats().evictions;
     await db.update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, key.id));

@@ -2,6 +2,10 @@ import 'server-only';
 import { LRUCache } from 'lru-cache';
 import { getDatabase } from '@/db';
 import { countKeys, findKeyByHash, keyHashPages, previousKeyHashes } from '@/db/queries/key-lookup';
+import { isDatabaseUnavailable } from '@/db/errors';
+import { AppError } from '@/lib/errors';
+import { logError } from '@/lib/log';
+import { readGauge, totalCounter } from '@/lib/metrics';
 import { onKeyChange, type KeyChange } from './invalidation';
 import { KeyFilter, TokenBucket } from './key-filter';
 import type { KeyLookup, KeyRecord } from '@/lib/keys/verify';
@@ -19,8 +23,18 @@ import type { KeyLookup, KeyRecord } from '@/lib/keys/verify';
  * - Database triggers (migration 0003) NOTIFY crm_key_changes on every change that can alter a key
  *   check; every instance LISTENs and evicts. The instance that made a change also evicts
  *   synchronously (announceKeyChange), before it answers. If the listener is down (our heartbeat is
- *   not echoed), entries fall back to FALLBACK_TTL_MS and the filter is bypassed; on re-subscription
- *   the cache is dropped and the filter rebuilt, since notifications may have been missed.
+ *   not echoed), an entry older than FALLBACK_TTL_MS is checked against the database again, and the
+ *   filter is bypassed; on re-subscription the cache is dropped and the filter rebuilt, since
+ *   notifications may have been missed.
+ * - A database outage: when the database cannot answer that re-check, the cached entry stands for
+ *   the rest of its normal lifetime (nobody can revoke a key in a database that is down), so keys in
+ *   use keep working through a restart or a failover; unknown keys get 503. While the database is
+ *   known to be down (for OUTAGE_PROBE_MS after a failure), cached keys are served without asking.
+ * - The revocation race: a lookup that read a key before a change committed must not put the old
+ *   record back after the change evicted it. Every change bumps a generation counter (and is kept in
+ *   a short list) and drops the lookups in flight; a lookup caches its answer only if no change since
+ *   it began touches that answer, and no request that starts after a change joins a lookup begun
+ *   before it.
  */
 export const CHANNEL = 'crm_key_changes';
 const POSITIVE_TTL_MS = 5 * 60_000;
@@ -28,12 +42,26 @@ const FALLBACK_TTL_MS = 2_000;
 const NEGATIVE_TTL_MS = 10_000;
 const HEARTBEAT_MS = 5_000;
 const UNKNOWN_LOOKUPS_PER_SECOND = 50;
+/** A cache-miss lookup that takes longer is abandoned: 503, not a hang. */
+const LOOKUP_DEADLINE_MS = 2_000;
+/** After a failed lookup, serve cached keys without asking the database for this long. */
+const OUTAGE_PROBE_MS = 1_000;
+
+type Entry = { record: KeyRecord; at: number };
+type Change = KeyChange & { addHash?: string };
+/** Changes remembered for lookups in flight; a lookup older than these caches nothing. */
+const RECENT_CHANGES = 256;
 
 type CacheState = {
-  positive: LRUCache<string, KeyRecord>;
+  positive: LRUCache<string, Entry>;
   negative: LRUCache<string, true>;
-  /** Concurrent misses for one hash share one query. */
+  /** Concurrent misses for one hash share one query (dropped by every eviction). */
   inflight: Map<string, Promise<KeyRecord | null>>;
+  /** Bumped by every change; `recent` holds the last changes, to tell which lookups they touch. */
+  generation: number;
+  recent: { generation: number; change: Change }[];
+  /** Until then the database is taken as down (a lookup just failed). */
+  databaseDownUntil: number;
   filter: KeyFilter | null;
   filterLoading: KeyFilter | null;
   unknownBudget: TokenBucket;
@@ -48,7 +76,11 @@ type CacheState = {
     filtered: number;
     queries: number;
     evictions: number;
+    staleHits: number;
+    lookupFailures: number;
   };
+  /** Tests only: wraps the database query (to hold a lookup open across a revoke). */
+  queryHook: ((query: () => Promise<KeyRecord | null>) => Promise<KeyRecord | null>) | null;
 };
 
 const globalKey = Symbol.for('crm.key-cache');
@@ -58,9 +90,12 @@ const instanceId = crypto.randomUUID();
 function state(): CacheState {
   const g = globalThis as G;
   return (g[globalKey] ??= {
-    positive: new LRUCache<string, KeyRecord>({ max: 50_000, ttl: POSITIVE_TTL_MS }),
+    positive: new LRUCache<string, Entry>({ max: 50_000, ttl: POSITIVE_TTL_MS }),
     negative: new LRUCache<string, true>({ max: 100_000, ttl: NEGATIVE_TTL_MS }),
     inflight: new Map(),
+    generation: 0,
+    recent: [],
+    databaseDownUntil: 0,
     filter: null,
     filterLoading: null,
     unknownBudget: new TokenBucket(UNKNOWN_LOOKUPS_PER_SECOND),
@@ -69,7 +104,17 @@ function state(): CacheState {
     started: false,
     // KEY_CACHE=off turns caching and the filter off (the benchmark's cache-miss figures).
     enabled: process.env.KEY_CACHE !== 'off',
-    stats: { hits: 0, misses: 0, negativeHits: 0, filtered: 0, queries: 0, evictions: 0 },
+    stats: {
+      hits: 0,
+      misses: 0,
+      negativeHits: 0,
+      filtered: 0,
+      queries: 0,
+      evictions: 0,
+      staleHits: 0,
+      lookupFailures: 0,
+    },
+    queryHook: null,
   });
 }
 
@@ -80,7 +125,84 @@ function healthy(s: CacheState): boolean {
 
 function query(s: CacheState, keyHash: string): Promise<KeyRecord | null> {
   s.stats.queries++;
-  return findKeyByHash({ keyHash });
+  const run = () => withDeadline(findKeyByHash({ keyHash }), LOOKUP_DEADLINE_MS);
+  return s.queryHook ? s.queryHook(run) : run();
+}
+
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new AppError('service_unavailable')), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+function unavailable(error: unknown): boolean {
+  return isDatabaseUnavailable(error) || (error instanceof AppError && error.code === 'service_unavailable');
+}
+
+/**
+ * One lookup shared by concurrent misses of the same hash, begun in the current generation; its
+ * answer is cached only if no eviction happened meanwhile (the revocation race, closed by design).
+ */
+async function lookupAndCache(s: CacheState, keyHash: string): Promise<KeyRecord | null> {
+  const generation = s.generation;
+  let pending = s.inflight.get(keyHash);
+  if (!pending) {
+    const started = query(s, keyHash);
+    pending = started;
+    s.inflight.set(keyHash, started);
+    const forget = () => {
+      if (s.inflight.get(keyHash) === started) s.inflight.delete(keyHash);
+    };
+    started.then(forget, forget);
+  }
+  let record: KeyRecord | null;
+  try {
+    record = await pending;
+  } catch (error) {
+    if (unavailable(error)) {
+      s.stats.lookupFailures++;
+      s.databaseDownUntil = Date.now() + OUTAGE_PROBE_MS;
+    }
+    throw error;
+  }
+  if (!changedSince(s, generation, keyHash, record)) {
+    if (record) s.positive.set(keyHash, { record, at: Date.now() });
+    else s.negative.set(keyHash, true);
+  }
+  return record;
+}
+
+/** Does this change touch this cached record? */
+function affects(change: Change, record: KeyRecord): boolean {
+  return Boolean(
+    change.all ||
+    change.keyIds?.includes(record.id) ||
+    (change.userId && record.userId === change.userId) ||
+    (change.organisationId &&
+      (record.organisationId === change.organisationId || record.tenantIds.includes(change.organisationId))),
+  );
+}
+
+/** Did a change since `generation` touch what a lookup read (a record, or "no such key")? */
+function changedSince(s: CacheState, generation: number, keyHash: string, record: KeyRecord | null): boolean {
+  if (s.generation === generation) return false;
+  // The list no longer reaches back to the lookup's start: assume the worst.
+  if (!s.recent.length || s.recent[0].generation > generation + 1) return true;
+  for (const { generation: g, change } of s.recent) {
+    if (g <= generation) continue;
+    if (!record) {
+      if (change.all || change.addHash === keyHash) return true;
+      continue;
+    }
+    // A key's own creation (its hash announced) does not make the record read with that hash stale;
+    // a regenerate announces a different hash, and does.
+    if (change.addHash === record.keyHash && !change.userId && !change.organisationId && !change.all)
+      continue;
+    if (affects(change, record)) return true;
+  }
+  return false;
 }
 
 /** The lookup every key check uses: cache, then filter, then one indexed query. */
@@ -90,12 +212,24 @@ export const cachedKeyLookup: KeyLookup = async (keyHash) => {
   const ok = healthy(s);
   const hit = s.positive.get(keyHash);
   if (hit) {
-    // Listener down: trust only entries younger than the fallback TTL.
-    if (ok || s.positive.getRemainingTTL(keyHash) > POSITIVE_TTL_MS - FALLBACK_TTL_MS) {
+    // Listener up: changes reach us, the entry is current. Down: re-check entries older than the
+    // fallback TTL, unless the database is down too — then the entry stands (see above).
+    if (ok || Date.now() - hit.at < FALLBACK_TTL_MS) {
       s.stats.hits++;
-      return hit;
+      return hit.record;
     }
-    s.positive.delete(keyHash);
+    if (Date.now() < s.databaseDownUntil) {
+      s.stats.staleHits++;
+      return hit.record;
+    }
+    s.stats.misses++;
+    try {
+      return await lookupAndCache(s, keyHash);
+    } catch (error) {
+      if (!unavailable(error)) throw error;
+      s.stats.staleHits++;
+      return hit.record;
+    }
   }
   if (s.negative.get(keyHash)) {
     s.stats.negativeHits++;
@@ -106,20 +240,18 @@ export const cachedKeyLookup: KeyLookup = async (keyHash) => {
     return null;
   }
   s.stats.misses++;
-  let pending = s.inflight.get(keyHash);
-  if (!pending) {
-    pending = query(s, keyHash).finally(() => s.inflight.delete(keyHash));
-    s.inflight.set(keyHash, pending);
-  }
-  const record = await pending;
-  if (record) s.positive.set(keyHash, record, { ttl: ok ? POSITIVE_TTL_MS : FALLBACK_TTL_MS });
-  else s.negative.set(keyHash, true);
-  return record;
+  return lookupAndCache(s, keyHash);
 };
 
 /** Drop every entry a change may affect. Changes are rare and the cache is bounded. */
-export function evict(change: KeyChange & { addHash?: string }): void {
+export function evict(change: Change): void {
   const s = state();
+  // Whatever a lookup in flight read may be out of date now: it must not be joined, and it is
+  // cached only if this change does not touch it (changedSince).
+  s.generation++;
+  s.recent.push({ generation: s.generation, change });
+  if (s.recent.length > RECENT_CHANGES) s.recent.shift();
+  s.inflight.clear();
   if (change.addHash) {
     s.filter?.add(change.addHash);
     s.filterLoading?.add(change.addHash);
@@ -131,15 +263,9 @@ export function evict(change: KeyChange & { addHash?: string }): void {
     s.stats.evictions++;
     return;
   }
-  const keyIds = new Set(change.keyIds ?? []);
-  if (!keyIds.size && !change.userId && !change.organisationId) return;
-  for (const [hash, record] of s.positive.entries()) {
-    if (
-      keyIds.has(record.id) ||
-      (change.userId && record.userId === change.userId) ||
-      (change.organisationId &&
-        (record.organisationId === change.organisationId || record.tenantIds.includes(change.organisationId)))
-    ) {
+  if (!change.keyIds?.length && !change.userId && !change.organisationId) return;
+  for (const [hash, { record }] of s.positive.entries()) {
+    if (affects(change, record)) {
       s.positive.delete(hash);
       s.stats.evictions++;
     }
@@ -190,7 +316,7 @@ function onSubscribed(s: CacheState): void {
   s.lastHeartbeat = Date.now();
   evict({ all: true });
   s.filter = null;
-  rebuildFilter(s).catch((error) => console.error('key cache: filter rebuild failed', error));
+  rebuildFilter(s).catch((error) => logError(error, 'key cache: filter rebuild failed'));
 }
 
 /** Start once per process (from instrumentation, after migrations). */
@@ -219,11 +345,70 @@ export async function startKeyCache(): Promise<void> {
   } else {
     return;
   }
+  // The heartbeat never hangs: the pool's connect timeout and statement timeout bound it, and a
+  // beat still pending when the next is due counts as a failure.
+  let beating = false;
   const beat = setInterval(() => {
-    notify(JSON.stringify({ heartbeat: instanceId })).catch(() => {
-      s.listening = false;
-    });
     if (Date.now() - s.lastHeartbeat > HEARTBEAT_MS * 3) s.listening = false;
+    if (beating) {
+      s.listening = false;
+      return;
+    }
+    beating = true;
+    notify(JSON.stringify({ heartbeat: instanceId }))
+      .catch(() => {
+        s.listening = false;
+      })
+      .finally(() => {
+        beating = false;
+      });
   }, HEARTBEAT_MS);
   beat.unref();
+}
+
+/** Tests only: wrap the database query of a lookup (hold it open across a change). */
+export function setKeyQueryHookForTests(hook: CacheState['queryHook']): void {
+  state().queryHook = hook;
+}
+
+/** Scrape-time metrics of the cache (lib/metrics.ts); no cost on the hot path. */
+export function registerKeyCacheMetrics(): void {
+  const s = state();
+  totalCounter('crm_key_cache_hits_total', 'Key checks answered from the cache.', () => s.stats.hits);
+  totalCounter(
+    'crm_key_cache_stale_hits_total',
+    'Key checks answered from the cache while the database was unreachable.',
+    () => s.stats.staleHits,
+  );
+  totalCounter(
+    'crm_key_cache_misses_total',
+    'Key checks that needed a database lookup.',
+    () => s.stats.misses,
+  );
+  totalCounter(
+    'crm_key_cache_negative_hits_total',
+    'Unknown keys answered from the negative cache.',
+    () => s.stats.negativeHits,
+  );
+  totalCounter(
+    'crm_key_cache_filtered_total',
+    'Unknown keys refused by the Bloom filter without a lookup.',
+    () => s.stats.filtered,
+  );
+  totalCounter(
+    'crm_key_cache_evictions_total',
+    'Cache entries evicted by key changes.',
+    () => s.stats.evictions,
+  );
+  totalCounter(
+    'crm_key_lookup_failures_total',
+    'Key lookups that failed because the database was unreachable.',
+    () => s.stats.lookupFailures,
+  );
+  readGauge('crm_key_cache_entries', 'Keys in the cache.', () => s.positive.size);
+  readGauge(
+    'crm_key_listener_connected',
+    '1 when change notifications reach this instance (LISTEN up, heartbeat echoed), else 0.',
+    () => (healthy(s) ? 1 : 0),
+  );
 }

@@ -15,7 +15,7 @@ import {
   provisioningRequests,
   services,
 } from '@/db/schema';
-import { uniqueViolation } from '@/db/rows';
+import { constraintViolation, uniqueViolation } from '@/db/rows';
 import { AppError, type FieldErrors } from '@/lib/errors';
 import type { Resource } from '@/lib/permissions';
 import { agentSchema, createAgentSchema, updateAgentSchema } from '@/lib/validation/agents';
@@ -121,10 +121,21 @@ export function defineCrmResource(def: CrmResourceDefinition) {
     }
   }
 
+  /** A constraint the checks above did not catch (a race): the field it is about, as a 4xx. */
   function rethrowUnique(error: unknown): never {
     const constraint = uniqueViolation(error);
     const known = constraint ? def.unique?.[constraint] : undefined;
     if (known) throw new AppError('conflict', known.message, { [known.field]: [known.message] });
+    const violation = constraintViolation(error);
+    if (violation?.sqlstate === '23503') {
+      // e.g. calls_customer_id_customers_id_fk: the referenced record was deleted meanwhile.
+      const field = Object.keys(def.references ?? {}).find((f) => violation.constraint.includes(`_${f}_`));
+      if (field) {
+        throw new AppError('validation_failed', `Invalid fields: ${field}.`, {
+          [field]: ['No record with this id in this tenant.'],
+        });
+      }
+    }
     throw error;
   }
 
@@ -197,14 +208,15 @@ export function defineCrmResource(def: CrmResourceDefinition) {
       if (!isUuid(id)) throw notFound();
       try {
         return await db.transaction(async (tx) => {
+          // References are checked before writing: a bad one is a 422 naming the field, and never
+          // reaches the foreign key (whose error would carry the query and its parameters).
+          await checkReferences(tx, tenantId, input);
           const [row] = await tx
             .update(t)
             .set({ ...toColumns(input, dateFields), updatedAt: new Date() } as never)
             .where(inTenant(tenantId, id))
             .returning();
           if (!row) throw notFound();
-          // Checked after the update, inside the transaction: a bad reference rolls it back.
-          await checkReferences(tx, tenantId, input);
           const record = toRecord(def, row as Row);
           await emitEntityChange(tx, {
             organisationId: tenantId,

@@ -6,17 +6,15 @@ import { apiKeys, keyAccessLog, keyUsageHourly } from '@/db/schema';
 import { createApiKeySchema } from '@/lib/validation/api-keys';
 import { createWorld } from '@/test/fixtures';
 import { createApiKey, deleteApiKey } from './api-keys';
+import { getKeyAccessLog, getKeyUsage, getUsageDashboard } from './usage';
 import {
   ACCESS_LOG_KEEP_PER_KEY,
   flushUsage,
-  getKeyAccessLog,
-  getKeyUsage,
-  getUsageDashboard,
   pendingUsage,
   recordKeyCheck,
   type KeyCheckEvent,
   type KeyCheckOutcome,
-} from './usage';
+} from './usage-recorder';
 
 type World = Awaited<ReturnType<typeof createWorld>>;
 let w: World;
@@ -89,7 +87,8 @@ describe('usage accumulator and flush on a real database', () => {
     expect(rows.every((r) => r.organisationId === w.orgA.id)).toBe(true);
 
     const [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, key.id));
-    expect(row.lastUsedAt?.toISOString()).toBe(new Date(thisHour.getTime() + 120_001).toISOString());
+    // The last *accepted* request: refused ones (denied, rate limited) never move last_used_at.
+    expect(row.lastUsedAt?.toISOString()).toBe(new Date(thisHour.getTime() + 22_000).toISOString());
 
     const log = await db.select().from(keyAccessLog).where(eq(keyAccessLog.keyId, key.id));
     expect(log).toHaveLength(plan.length);
@@ -219,3 +218,21 @@ async function countLog(keyId: string): Promise<number> {
     .where(eq(keyAccessLog.keyId, keyId));
   return Number(row.n);
 }
+
+describe('last_used_at', () => {
+  it('moves only on a successful request, never on a refused one', async () => {
+    await flushUsage();
+    const key = await newKey();
+    const lastUsed = async () =>
+      (await db.select({ at: apiKeys.lastUsedAt }).from(apiKeys).where(eq(apiKeys.id, key.id)))[0].at;
+    const t0 = new Date(Date.now() - 60_000);
+    check(key.id, 'denied', t0);
+    check(key.id, 'rate_limited', new Date(t0.getTime() + 1000));
+    await flushUsage();
+    expect(await lastUsed()).toBeNull();
+    check(key.id, 'success', new Date(t0.getTime() + 2000));
+    check(key.id, 'denied', new Date(t0.getTime() + 3000));
+    await flushUsage();
+    expect((await lastUsed())?.getTime()).toBe(t0.getTime() + 2000);
+  });
+});

@@ -1,5 +1,7 @@
 import 'server-only';
 import { onShutdown } from '@/lib/shutdown';
+import { logError, logger } from '@/lib/log';
+import { metrics } from '@/lib/metrics';
 import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { db, getDatabase, type Executor } from '@/db';
@@ -20,8 +22,7 @@ import {
 } from '@/db/queries/webhooks';
 import type { Webhook } from '@/db/schema';
 import { checkKeyRecord, type KeyRecord } from '@/lib/keys/verify';
-import { hasPermission } from '@/lib/permissions';
-import { canReachTenant } from '@/lib/access';
+import { canReachTenant, holdsPermission } from '@/lib/access';
 import { ENTITY_RESOURCES, type WebhookEntity, type WebhookEvent } from '@/lib/validation/webhooks';
 import { retryDelayMs, webhookConfig, type WebhookConfig } from '@/lib/webhooks/config';
 import { sendWebhook, type SendResult } from '@/lib/webhooks/send';
@@ -46,7 +47,7 @@ export function keyMayReceive(
   if (!record) return { ok: false, reason: 'key_invalid' };
   const checked = checkKeyRecord(record, now);
   if (!checked.ok) return { ok: false, reason: checked.code };
-  if (!hasPermission(checked.key.permissions, `${ENTITY_RESOURCES[entity]}:read`))
+  if (!holdsPermission(checked.key.permissions, `${ENTITY_RESOURCES[entity]}:read`))
     return { ok: false, reason: 'permission_denied' };
   if (!canReachTenant(checked.key, organisationId)) return { ok: false, reason: 'tenant_forbidden' };
   return { ok: true };
@@ -342,9 +343,12 @@ export function startWebhookWorker(): Worker | null {
   const start = ({ webhookId, url, send }: ClaimedSend) => {
     let deadline: NodeJS.Timeout | undefined;
     const attempt = send().then(
-      () => {},
+      (outcome) => metrics().webhookAttempts.labels(outcome.result).inc(),
       // The receiver may have been sent it; its lease brings it back (at least once).
-      (error) => console.error('webhook worker: recording an attempt failed:', (error as Error).message),
+      (error) => {
+        metrics().webhookBatchFailures.inc();
+        logError(error, 'webhook worker: recording an attempt failed');
+      },
     );
     // Past its lease another worker may send it again anyway: the slot is not held longer than that,
     // even if recording the attempt hangs on an unreachable database.
@@ -387,7 +391,7 @@ export function startWebhookWorker(): Worker | null {
           if (sends.length === limit) again = true;
         } while (again && !stopped);
         if (failingSince) {
-          console.error(`webhook worker: claiming again after ${Date.now() - failingSince} ms of failures`);
+          logger().info({ failing_ms: Date.now() - failingSince }, 'webhook worker: claiming again');
           failingSince = 0;
         }
         if (Date.now() - lastPrune > PRUNE_EVERY_MS) {
@@ -398,12 +402,12 @@ export function startWebhookWorker(): Worker | null {
         failed = true;
         // Never the payload or a secret: just what failed, once per run of failures (the database
         // may be away for a while). The next poll tries again.
+        metrics().webhookBatchFailures.inc();
         if (!failingSince) {
           failingSince = Date.now();
-          console.error(
-            `webhook worker: claiming deliveries failed, trying again every ${config.pollMs} ms:`,
-            (error as Error).message,
-          );
+          logError(error, 'webhook worker: claiming deliveries failed, trying again', {
+            poll_ms: config.pollMs,
+          });
         }
       } finally {
         claiming = null;
@@ -424,7 +428,7 @@ export function startWebhookWorker(): Worker | null {
         unlisten = await handle.pglite.listen(DELIVERY_CHANNEL, () => fill());
       }
     } catch (error) {
-      console.error('webhook worker: LISTEN failed, polling only:', (error as Error).message);
+      logError(error, 'webhook worker: LISTEN failed, polling only');
     }
   })();
 

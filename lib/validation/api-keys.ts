@@ -32,7 +32,15 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
  * Empty or null means no expiry. Never in the past.
  */
 export const expiryDateSchema = z
-  .union([z.string().trim(), z.null()])
+  .union([
+    z.string().trim().meta({
+      // What clients should send (the server also reads "" as "never"); a refinement is invisible here.
+      pattern: '^(\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2}))?)?$',
+      description:
+        'A future date (YYYY-MM-DD: the key works through that day, UTC) or ISO 8601 date-time; null: never.',
+    }),
+    z.null(),
+  ])
   .optional()
   .transform((value, ctx): Date | null | undefined => {
     if (value === undefined) return undefined;
@@ -161,7 +169,8 @@ const nameSchema = z
   .trim()
   .min(1, 'Enter a name.')
   .max(100, 'Keep the name under 100 characters.')
-  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'The name cannot contain control characters.');
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'The name cannot contain control characters.')
+  .meta({ pattern: '^[^\\u0000-\\u001f\\u007f]*$' });
 
 const descriptionSchema = z.string().trim().max(500, 'Keep the description under 500 characters.');
 
@@ -194,7 +203,8 @@ export const updateApiKeySchema = z
     /** A protected key cannot be deleted (it can still be disabled or revoked); false unprotects it. */
     protected: z.boolean({ error: 'Protected is true or false.' }).optional(),
   })
-  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'Change at least one field.' });
+  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'Change at least one field.' })
+  .meta({ minProperties: 1 });
 export type UpdateApiKeyInput = z.output<typeof updateApiKeySchema>;
 
 /** What a refused delete says: how to unprotect the key, over the API and in the admin pages. */

@@ -19,7 +19,12 @@ export const text = (label: string, max = 200) =>
     .max(max, `Keep ${label.toLowerCase()} under ${max} characters.`)
     .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), {
       message: `${label} cannot contain control characters.`,
-    });
+    })
+    // The same rule for the OpenAPI document (a refinement is invisible to it).
+    .meta({ pattern: NO_CONTROL_CHARACTERS });
+
+/** JSON Schema pattern: no control characters except tab, line feed and carriage return. */
+export const NO_CONTROL_CHARACTERS = '^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$';
 
 export const requiredText = (label: string, max = 200) =>
   text(label, max).min(1, `Enter ${label.toLowerCase()}.`);
@@ -42,7 +47,8 @@ export const dateTimeField = z.iso.datetime({ offset: true, error: 'Enter an ISO
 export function updateSchemaFrom<S extends z.ZodObject>(create: S) {
   return create
     .partial()
-    .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'Change at least one field.' });
+    .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'Change at least one field.' })
+    .meta({ minProperties: 1 });
 }
 
 /** The fields every CRM record carries in responses. */

@@ -44,7 +44,8 @@ export const webhookUrlSchema = z
   .superRefine((value, ctx) => {
     const shape = checkUrlShape(value);
     if (!shape.ok) ctx.addIssue({ code: 'custom', message: shape.message });
-  });
+  })
+  .meta({ format: 'uri', pattern: '^https?://' });
 
 // POST /crm/webhooks
 export const createWebhookSchema = z.strictObject({

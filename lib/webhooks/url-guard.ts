@@ -23,12 +23,39 @@ const PRIVATE_V6 = new Set(['loopback', 'uniqueLocal']);
 /** IPv6 ranges that carry an IPv4 address in their last 32 bits: judged by that IPv4 address. */
 const EMBEDS_V4 = new Set(['ipv4Mapped', 'rfc6145', 'rfc6052']);
 
-export function classifyAddress(address: string): AddressClass {
-  if (!ipaddr.isValid(address)) return 'forbidden';
+/**
+ * IANA special-purpose ranges (iana-ipv4/ipv6-special-registry) that ipaddr.js files under "unicast":
+ * forbidden. Every other registry entry has its own ipaddr.js range (reserved, benchmarking, as112,
+ * amt, orchid2, teredo, 6to4, discard, segmentRouting, …) and so is forbidden below already.
+ * - ::/96 — IPv4-compatible IPv6 (RFC 4291 §2.5.5.1, deprecated): ::127.0.0.1 must not reach loopback.
+ * - 100:0:0:1::/64 — the dummy IPv6 prefix (RFC 9780).
+ */
+const SPECIAL_V6 = ['::/96', '100:0:0:1::/64'].map((cidr) => ipaddr.IPv6.parseCIDR(cidr));
+
+/**
+ * IPv6 text with a dotted IPv4 tail in the canonical hex form: ipaddr.js reads "::127.0.0.1" as the
+ * IPv4-mapped ::ffff:127.0.0.1, while a socket connects to ::7f00:1 (IPv4-compatible). WHATWG URL
+ * parsing gives the form the network will use.
+ */
+function canonicalIpv6(address: string): string | null {
+  if (!address.includes(':') || !address.includes('.')) return address;
+  try {
+    return new URL(`http://[${address}]/`).hostname.slice(1, -1);
+  } catch {
+    return null;
+  }
+}
+
+export function classifyAddress(raw: string): AddressClass {
+  const address = canonicalIpv6(raw);
+  if (address === null || !ipaddr.isValid(address)) return 'forbidden';
   let ip = ipaddr.parse(address);
   if (ip.kind() === 'ipv6') {
     const v6 = ip as ipaddr.IPv6;
     if (v6.zoneId) return 'forbidden';
+    if (v6.range() === 'unicast' && SPECIAL_V6.some(([range, bits]) => v6.match(range, bits))) {
+      return 'forbidden';
+    }
     if (EMBEDS_V4.has(v6.range())) {
       const bytes = v6.toByteArray().slice(12);
       ip = ipaddr.fromByteArray(bytes);

@@ -4,6 +4,14 @@ import { signIn } from 'next-auth/react';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 
+/** The message for next-auth's `error`; a throttled attempt carries "TooManyAttempts:<seconds>". */
+function signInErrorMessage(error: string | null | undefined): string {
+  const throttled = /^TooManyAttempts:(\d+)$/.exec(error ?? '');
+  if (!throttled) return 'Wrong e-mail or password.';
+  const minutes = Math.max(1, Math.ceil(Number(throttled[1]) / 60));
+  return `Too many failed sign-in attempts. Wait ${minutes} minute${minutes === 1 ? '' : 's'} before trying again.`;
+}
+
 export function LoginForm({ next }: { next: string }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
@@ -20,7 +28,7 @@ export function LoginForm({ next }: { next: string }) {
         redirect: false,
       });
       if (!result || result.error) {
-        setError('Wrong e-mail or password.');
+        setError(signInErrorMessage(result?.error));
         return;
       }
       router.replace(next);

@@ -2,6 +2,7 @@ import 'server-only';
 import { usageQuerySchema, usageResponseSchema } from '@/lib/validation/usage';
 import * as agents from '@/app/crm/agents/route';
 import * as agent from '@/app/crm/agents/[id]/route';
+import { noQuerySchema } from '@/lib/api/request';
 import * as analyticsSummary from '@/app/crm/analytics/summary/route';
 import * as apiKeys from '@/app/crm/api-keys/route';
 import * as apiKey from '@/app/crm/api-keys/[id]/route';
@@ -25,6 +26,8 @@ import * as customer from '@/app/crm/customers/[id]/route';
 import * as health from '@/app/crm/health/route';
 import * as integrations from '@/app/crm/integrations/route';
 import * as integration from '@/app/crm/integrations/[id]/route';
+import * as healthLive from '@/app/crm/health/live/route';
+import * as healthReady from '@/app/crm/health/ready/route';
 import * as inventory from '@/app/crm/inventory/route';
 import * as inventoryItem from '@/app/crm/inventory/[id]/route';
 import * as knowledgeBase from '@/app/crm/knowledge-base/route';
@@ -65,7 +68,11 @@ import {
   updateApiKeySchema,
 } from '@/lib/validation/api-keys';
 import { listQuerySchema, pageSchema } from '@/lib/validation/crm';
-import { healthResponseSchema } from '@/lib/validation/health';
+import {
+  healthResponseSchema,
+  livenessResponseSchema,
+  readinessResponseSchema,
+} from '@/lib/validation/health';
 import { meResponseSchema } from '@/lib/validation/me';
 import {
   createdWebhookOutputSchema,
@@ -311,6 +318,7 @@ export function openApiRoutes(): RouteDoc[] {
       GET: {
         summary: 'List webhooks',
         description: 'The webhooks registered with the calling key (never their signing secrets).',
+        query: noQuerySchema,
         response: webhookListOutputSchema,
       },
       POST: {
@@ -345,6 +353,7 @@ export function openApiRoutes(): RouteDoc[] {
       GET: {
         summary: "A webhook's deliveries",
         description: 'The last 20 delivery attempts, newest first.',
+        query: noQuerySchema,
         response: webhookDeliveriesOutputSchema,
       },
     }),
@@ -403,7 +412,37 @@ export function openApiRoutes(): RouteDoc[] {
           summary: 'Health check',
           description: 'Whether the API and its database are up. For load balancers and monitors.',
           response: healthResponseSchema,
-          errors: ['database_unavailable'],
+          errors: ['service_unavailable'],
+        },
+      },
+      'System',
+    ),
+    defineRoute(
+      '/crm/health/ready',
+      healthReady,
+      {
+        GET: {
+          summary: 'Readiness',
+          description:
+            'Whether this instance should receive traffic: its database answers and has every migration of ' +
+            'this build. 503 `service_unavailable` while the database is unreachable and while the instance ' +
+            'shuts down (SIGTERM), so a load balancer moves traffic away before it stops. No key needed.',
+          response: readinessResponseSchema,
+          errors: ['service_unavailable'],
+        },
+      },
+      'System',
+    ),
+    defineRoute(
+      '/crm/health/live',
+      healthLive,
+      {
+        GET: {
+          summary: 'Liveness',
+          description:
+            'Whether the process answers at all; never asks the database (restarting the process would not ' +
+            'bring it back). For a process manager’s liveness probe. No key needed.',
+          response: livenessResponseSchema,
         },
       },
       'System',

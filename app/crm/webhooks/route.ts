@@ -1,5 +1,5 @@
 import { withKey } from '@/lib/api/with-key';
-import { parseJson } from '@/lib/api/request';
+import { noQuerySchema, parseJson, parseQuery } from '@/lib/api/request';
 import { createWebhook, listWebhooksOfCaller, toWebhookOutput } from '@/lib/services/webhooks';
 import {
   createdWebhookOutputSchema,
@@ -9,7 +9,8 @@ import {
 
 // GET /crm/webhooks — the webhooks registered with the calling key (never their signing secrets)
 export const GET = withKey(
-  async (_request, { actor }) => {
+  async (request, { actor }) => {
+    parseQuery(request, noQuerySchema);
     const hooks = await listWebhooksOfCaller(actor);
     return Response.json(webhookListOutputSchema.parse({ data: hooks.map(toWebhookOutput) }));
   },

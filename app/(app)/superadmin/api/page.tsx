@@ -30,7 +30,7 @@ function PermissionCell({ url }: { url: ApiUrl }) {
 /** The superadmin's overview of the HTTP API: base URL, every API URL with its permission, links. */
 export default async function ApiManagementPage() {
   await requireSuperadmin();
-  const origin = requestOrigin(await headers());
+  const origin = requestOrigin(await headers(), process.env.NEXTAUTH_URL);
   // The same document /crm/openapi.json serves, so this list cannot disagree with the docs.
   const urls = listApiUrls(apiDocument(origin));
   const organisations = await listOrganisations({ scope: { all: true } });

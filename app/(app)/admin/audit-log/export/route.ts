@@ -4,6 +4,7 @@ import { canReadAuditLog } from '@/lib/access';
 import { actorFromUser, getCurrentUser } from '@/lib/auth/session';
 import { exportAuditLogCsv } from '@/lib/services/audit';
 import { auditLogQuerySchema } from '@/lib/validation/audit';
+import { logError } from '@/lib/log';
 
 // GET /admin/audit-log/export — the audit log's filtered view as CSV (admins: their organisation; superadmins: all)
 export async function GET(request: Request): Promise<Response> {
@@ -41,7 +42,7 @@ export async function GET(request: Request): Promise<Response> {
         }
         controller.enqueue(encoder.encode(chunk));
       } catch (error) {
-        console.error('audit export failed:', error);
+        logError(error, 'audit export failed');
         controller.error(error);
       }
     },

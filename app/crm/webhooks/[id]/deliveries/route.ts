@@ -1,10 +1,12 @@
 import { withKey } from '@/lib/api/with-key';
+import { noQuerySchema, parseQuery } from '@/lib/api/request';
 import { listWebhookDeliveries } from '@/lib/services/webhooks';
 import { webhookDeliveriesOutputSchema } from '@/lib/validation/webhooks';
 
 // GET /crm/webhooks/{id}/deliveries — the webhook's last 20 delivery attempts, newest first
 export const GET = withKey<{ id: string }>(
-  async (_request, { actor, params }) => {
+  async (request, { actor, params }) => {
+    parseQuery(request, noQuerySchema);
     const attempts = await listWebhookDeliveries(actor, params.id);
     return Response.json(
       webhookDeliveriesOutputSchema.parse({

@@ -1,0 +1,99 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { db } from '@/db';
+import { rateLimits } from '@/db/schema';
+import { closeRateLimits, consume, peek, reset, retryAfterSeconds, type LimitRule } from './rate-limit';
+
+const rule = (name: string, points = 3): LimitRule => ({ name: `test:${name}`, points, durationSec: 60 });
+
+/** Another app instance: the same store, none of this process's limiter objects. */
+async function asAnotherInstance() {
+  await closeRateLimits();
+}
+
+describe('rate limits in the database (shared by every instance)', () => {
+  it('allows up to the limit, then refuses with the time until the window resets', async () => {
+    const r = rule('basic');
+    for (let i = 1; i <= 3; i++) {
+      const res = await consume(r, 'subject');
+      expect(res).toMatchObject({ allowed: true, remaining: 3 - i, limit: 3 });
+    }
+    const refused = await consume(r, 'subject');
+    expect(refused.allowed).toBe(false);
+    expect(refused.remaining).toBe(0);
+    expect(refused.resetMs).toBeGreaterThan(0);
+    expect(refused.resetMs).toBeLessThanOrEqual(60_000);
+    expect(retryAfterSeconds(refused)).toBeGreaterThanOrEqual(1);
+    // Another subject is counted apart.
+    expect((await consume(r, 'other')).allowed).toBe(true);
+  });
+
+  it('counts on another instance: the counter lives in the shared store, not in memory', async () => {
+    const r = rule('shared', 2);
+    await consume(r, 'x');
+    await asAnotherInstance();
+    await consume(r, 'x');
+    await asAnotherInstance();
+    expect((await peek(r, 'x')).allowed).toBe(false);
+    expect((await consume(r, 'x')).allowed).toBe(false);
+  });
+
+  it('peek does not count; reset forgets the subject', async () => {
+    const r = rule('peek', 1);
+    expect(await peek(r, 'p')).toMatchObject({ allowed: true, remaining: 1, resetMs: 0 });
+    expect(await peek(r, 'p')).toMatchObject({ allowed: true, remaining: 1 });
+    await consume(r, 'p');
+    expect((await peek(r, 'p')).allowed).toBe(false);
+    await reset(r, 'p');
+    expect((await peek(r, 'p')).allowed).toBe(true);
+  });
+
+  it('stores subjects hashed, never an e-mail or an address in the clear', async () => {
+    await consume(rule('hashed'), 'someone@example.com|203.0.113.9');
+    const rows = await db
+      .select()
+      .from(rateLimits)
+      .where(sql`${rateLimits.key} like 'test:hashed:%'`);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].key).not.toContain('example.com');
+    expect(rows[0].key).not.toContain('203.0.113.9');
+  });
+});
+
+// Redis is optional: the same behaviour when REDIS_URL is set (the CI machine has one on 127.0.0.1).
+const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const redisUp = await (async () => {
+  const net = await import('node:net');
+  const { hostname, port } = new URL(redisUrl);
+  return new Promise<boolean>((resolve) => {
+    const socket = net.connect({ host: hostname, port: Number(port || 6379) });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+})();
+
+describe.skipIf(!redisUp || process.env.TEST_DB !== 'pglite')('rate limits in Redis (REDIS_URL)', () => {
+  afterAll(async () => {
+    await closeRateLimits();
+    delete process.env.REDIS_URL;
+  });
+
+  it('uses Redis when REDIS_URL is set, shared across instances, and leaves the database alone', async () => {
+    process.env.REDIS_URL = redisUrl;
+    await closeRateLimits();
+    const r = rule(`redis-${Date.now()}`, 2);
+    await consume(r, 'x');
+    await asAnotherInstance();
+    expect((await consume(r, 'x')).allowed).toBe(true);
+    const refused = await consume(r, 'x');
+    expect(refused).toMatchObject({ allowed: false, remaining: 0, limit: 2 });
+    expect(refused.resetMs).toBeGreaterThan(0);
+    const rows = await db
+      .select()
+      .from(rateLimits)
+      .where(sql`${rateLimits.key} like ${r.name + ':%'}`);
+    expect(rows).toHaveLength(0);
+    await reset(r, 'x');
+    expect((await peek(r, 'x')).allowed).toBe(true);
+  });
+});

@@ -75,11 +75,17 @@ test('an allowlisted key is refused from elsewhere (X-Forwarded-For ignored) and
     allowed_ips: ['203.0.113.7'],
   });
   expect(elsewhere.body.allowed_ips).toEqual(['203.0.113.7']);
-  for (const headers of [{}, { 'X-Forwarded-For': '203.0.113.7' }] as Record<string, string>[]) {
+  // The test servers trust localhost as a proxy (TRUSTED_PROXIES=127.0.0.1,::1, as behind a load
+  // balancer): the forwarded address is the client's. Without it, the client is the peer itself.
+  for (const headers of [{}, { 'X-Forwarded-For': '198.51.100.9' }] as Record<string, string>[]) {
     const res = await request.get('/crm/me', { headers: { ...keyHeader(elsewhere.secret), ...headers } });
     expect(res.status()).toBe(403);
     expect(((await res.json()) as ErrorBody).error.code).toBe('ip_not_allowed');
   }
+  const fromItsAddress = await request.get('/crm/me', {
+    headers: { ...keyHeader(elsewhere.secret), 'X-Forwarded-For': '203.0.113.7' },
+  });
+  expect(fromItsAddress.status()).toBe(200);
   const here = await createKey(w.admin, {
     permissions: ['customers:read'],
     tenants: [w.acmeId],

@@ -1,22 +1,19 @@
 import { expect, test } from './fixtures';
-import { createKey, keyHeader } from './helpers/api';
+import { createKey, demoWorld, keyHeader } from './helpers/api';
 
 /** The regenerate dialog's overlap, the rotation panel, and ending the overlap early. */
 test('regenerate with a 1-hour overlap: both secrets work, the page says so, and "End the overlap now" stops the old one', async ({
   page,
   signInAs,
+  baseURL,
 }) => {
   await signInAs('admin');
-  const acmeId = (
-    (await (await page.request.get('/crm/api-keys?limit=1')).json()) as {
-      data: { organisation_id: string }[];
-    }
-  ).data[0].organisation_id;
+  const w = await demoWorld(baseURL);
   const {
     id,
     secret: old,
     body,
-  } = await createKey(page.request, { permissions: ['customers:read'], tenants: [acmeId] });
+  } = await createKey(w.admin, { permissions: ['customers:read'], tenants: [w.acmeId] });
 
   await page.goto(`/admin/api-keys/${id}`);
   await page.getByRole('button', { name: 'Regenerate', exact: true }).click();

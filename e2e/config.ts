@@ -1,3 +1,6 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
 /** Shared by the Playwright config, fixtures and the server script. */
 export const E2E_PASSWORD = 'e2e-demo-password';
 const base = Number(process.env.E2E_PORT ?? 3100);
@@ -10,3 +13,7 @@ export const DEMO = {
   user: 'user@acme.example',
   globexAdmin: 'admin@globex.example',
 } as const;
+
+/** Where e2e/server.ts leaves the private key of its stand-in secret scanner for the tests. */
+export const scannerPrivateKeyPath = (port: string | number) =>
+  path.join(tmpdir(), `crm-e2e-scanner-${port}.pem`);

@@ -5,11 +5,12 @@
  * and removes it again when Playwright stops the server.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createTestDatabase } from '../test/postgres-admin';
-import { E2E_PASSWORD } from './config';
+import { E2E_PASSWORD, scannerPrivateKeyPath } from './config';
 
 const [mode, port] = process.argv.slice(2);
 if ((mode !== 'pglite' && mode !== 'postgres') || !port) {
@@ -31,6 +32,25 @@ const env: NodeJS.ProcessEnv = {
   // throttle test counts from an address of its own (requests without the header are 127.0.0.1).
   TRUSTED_PROXIES: '127.0.0.1,::1',
 };
+// A stand-in secret scanner: its public key in the scanner's published format for the app, its private
+// key beside it for the HTTP tests that sign reports (e2e/helpers/scanner.ts).
+const scanner = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const scannerDir = mkdtempSync(path.join(tmpdir(), 'crm-e2e-scanner-'));
+env.SECRET_SCANNING_KEYS_FILE = path.join(scannerDir, 'public-keys.json');
+writeFileSync(
+  env.SECRET_SCANNING_KEYS_FILE,
+  JSON.stringify({
+    public_keys: [
+      {
+        key_identifier: 'e2e-scanner',
+        key: scanner.publicKey.export({ type: 'spki', format: 'pem' }),
+        is_current: true,
+      },
+    ],
+  }),
+);
+writeFileSync(scannerPrivateKeyPath(port), scanner.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+
 let cleanup: () => Promise<void>;
 if (mode === 'postgres') {
   if (!process.env.DATABASE_URL) throw new Error('postgres mode needs DATABASE_URL');
@@ -57,6 +77,8 @@ async function stop(signal: NodeJS.Signals) {
 process.on('SIGTERM', () => void stop('SIGTERM'));
 process.on('SIGINT', () => void stop('SIGINT'));
 child.on('exit', async (code) => {
+  rmSync(scannerDir, { recursive: true, force: true });
+  rmSync(scannerPrivateKeyPath(port), { force: true });
   await cleanup().catch((e) => console.error('e2e cleanup failed:', e));
   process.exit(code ?? 0);
 });

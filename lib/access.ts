@@ -46,6 +46,7 @@ import {
   type Permission,
 } from '@/lib/permissions';
 import type { Actor } from '@/lib/actor';
+import { addressAllowed } from '@/lib/keys/allowed-ips';
 import type { KeyScope, OrganisationScope } from '@/db/queries/api-keys';
 
 export type { KeyScope, OrganisationScope };
@@ -484,4 +485,22 @@ export function safeCallbackPath(value: unknown, origin: string, fallback = '/')
   }
   if (url.origin !== new URL(origin).origin) return fallback;
   return `${url.pathname}${url.search}${url.hash}`;
+}
+
+/**
+ * A key with an IP allowlist works only from those addresses (the client address of
+ * lib/api/client-address.ts: the socket's, or behind TRUSTED_PROXIES the forwarded one). No allowlist:
+ * anywhere. An unknown address never passes an allowlist.
+ */
+export function assertKeyMayBeUsedFrom(
+  key: { allowedIps: readonly string[] | null },
+  address: string | null,
+): void {
+  if (!key.allowedIps || key.allowedIps.length === 0) return;
+  if (!addressAllowed(key.allowedIps, address)) {
+    throw new AppError(
+      'ip_not_allowed',
+      `This API key may not be used from ${address ?? 'an unknown address'}.`,
+    );
+  }
 }

@@ -4,6 +4,9 @@ import { requireUser } from '@/lib/auth/session';
 import { NavLink } from '@/components/ui/nav-link';
 import { NavMenu } from '@/components/ui/nav-menu';
 import { ToastProvider } from '@/components/ui/toast';
+import { NotificationBell } from '@/components/api-keys/notification-bell';
+import { actorFromUser } from '@/lib/auth/session';
+import { listKeyNotifications } from '@/lib/services/key-notifications';
 
 /**
  * Every page of the signed-in app: a skip link, a top bar with the navigation and who is signed in.
@@ -51,6 +54,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
       Sign out
     </Link>
   );
+  const notices = admin ? await listKeyNotifications(actorFromUser(user)) : null;
   return (
     <div className="min-h-screen">
       <a
@@ -67,11 +71,14 @@ export default async function AppLayout({ children }: { children: React.ReactNod
           <nav aria-label="Main" className="hidden items-center gap-1 text-sm xl:flex">
             {links}
           </nav>
-          <div className="ml-auto hidden items-center gap-3 text-right text-sm xl:flex">
-            {who}
-            {signOut}
+          <div className="ml-auto flex items-center gap-3 text-sm">
+            {notices && <NotificationBell notices={notices} />}
+            <div className="hidden items-center gap-3 text-right xl:flex">
+              {who}
+              {signOut}
+            </div>
           </div>
-          <NavMenu className="ml-auto xl:hidden">
+          <NavMenu className="xl:hidden">
             <nav aria-label="Main" className="flex flex-col gap-1 text-sm">
               {links}
             </nav>

@@ -1,5 +1,20 @@
 import 'server-only';
-import { and, asc, desc, eq, inArray, isNotNull, lte, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  gt,
+  inArray,
+  isNotNull,
+  isNull,
+  lte,
+  ne,
+  notInArray,
+  or,
+  sql,
+  type SQL,
+} from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { apiKeys, apiKeyTenants, organisations, users, type ApiKey } from '@/db/schema';
 import { db as defaultDb, type Executor } from '@/db';
@@ -291,4 +306,106 @@ export async function isKeyNameTaken({
     )
     .limit(1);
   return Boolean(row);
+}
+
+/** Keys reported leaked since `since`, newest first: the integration keys within a key scope, or one user's personal keys. */
+export async function findLeakedKeys({
+  scope,
+  userId,
+  since,
+  db = defaultDb,
+}: {
+  scope?: KeyScope;
+  userId?: string;
+  since: Date;
+  db?: Executor;
+}) {
+  return db
+    .select({
+      id: apiKeys.id,
+      name: apiKeys.name,
+      kind: apiKeys.kind,
+      prefix: apiKeys.prefix,
+      lastFour: apiKeys.lastFour,
+      leakedAt: apiKeys.leakedAt,
+      leakedUrl: apiKeys.leakedUrl,
+    })
+    .from(apiKeys)
+    .where(
+      and(
+        userId
+          ? and(eq(apiKeys.kind, 'personal'), eq(apiKeys.userId, userId))
+          : and(eq(apiKeys.kind, 'integration'), scope ? scopeCondition(scope) : sql`false`),
+        gt(apiKeys.leakedAt, since),
+      ),
+    )
+    .orderBy(desc(apiKeys.leakedAt))
+    .limit(20);
+}
+
+/**
+ * The keys a bell should mention, within a key scope: expiring within `expiringWithinMs`, unused since
+ * `unusedSince`, reported leaked since `leakedSince`, and rotations ending within `rotationEndsWithinMs`
+ * whose old secret was used since `oldSecretUsedSince`. One query; the service words them.
+ */
+export async function findKeysNeedingAttention({
+  scope,
+  now,
+  expiringBefore,
+  unusedSince,
+  leakedSince,
+  rotationEndsBefore,
+  oldSecretUsedSince,
+  db = defaultDb,
+}: {
+  scope: KeyScope;
+  now: Date;
+  expiringBefore: Date;
+  unusedSince: Date;
+  leakedSince: Date;
+  rotationEndsBefore: Date;
+  oldSecretUsedSince: Date;
+  db?: Executor;
+}) {
+  const usable = and(eq(apiKeys.status, 'active'), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now)));
+  const expiring = and(usable, lte(apiKeys.expiresAt, expiringBefore));
+  const unused = and(
+    usable,
+    or(
+      lte(apiKeys.lastUsedAt, unusedSince),
+      and(isNull(apiKeys.lastUsedAt), lte(apiKeys.createdAt, unusedSince)),
+    ),
+  );
+  const leaked = gt(apiKeys.leakedAt, leakedSince);
+  const rotationInUse = and(
+    usable,
+    gt(apiKeys.previousKeyExpiresAt, now),
+    lte(apiKeys.previousKeyExpiresAt, rotationEndsBefore),
+    gt(apiKeys.previousKeyLastUsedAt, oldSecretUsedSince),
+  );
+  return db
+    .select({
+      id: apiKeys.id,
+      name: apiKeys.name,
+      prefix: apiKeys.prefix,
+      lastFour: apiKeys.lastFour,
+      expiresAt: apiKeys.expiresAt,
+      lastUsedAt: apiKeys.lastUsedAt,
+      leakedAt: apiKeys.leakedAt,
+      previousKeyExpiresAt: apiKeys.previousKeyExpiresAt,
+      expiring: sql<boolean>`coalesce(${expiring}, false)`,
+      unused: sql<boolean>`coalesce(${unused}, false)`,
+      leaked: sql<boolean>`coalesce(${leaked}, false)`,
+      rotationInUse: sql<boolean>`coalesce(${rotationInUse}, false)`,
+    })
+    .from(apiKeys)
+    .where(
+      and(
+        eq(apiKeys.kind, 'integration'),
+        scopeCondition(scope),
+        or(expiring, unused, leaked, rotationInUse),
+      ),
+    )
+    .orderBy(asc(apiKeys.name))
+    .limit(50);
 }

@@ -1,4 +1,4 @@
-import { asc, count, eq, gt, sql, type SQL } from 'drizzle-orm';
+import { asc, count, eq, gt, isNotNull, or, sql, type SQL } from 'drizzle-orm';
 import type { KeyRecord } from '@/lib/keys/verify';
 import type { Database, Executor } from '../index';
 import { db as defaultDb, getDatabase } from '../index';
@@ -18,6 +18,10 @@ type Row = {
   all_tenants: boolean;
   status: KeyRecord['status'];
   expires_at: string | Date | null;
+  previous_key_hash: string | null;
+  previous_key_expires_at: string | Date | null;
+  allowed_ips: string[] | null;
+  rate_limit_per_minute: number | null;
   owner_role: 'superadmin' | 'admin' | 'user' | null;
   owner_disabled: boolean | null;
   api_access: boolean;
@@ -28,6 +32,7 @@ function selectKeys(where: SQL) {
   return sql`
     select k.id, k.organisation_id, k.kind, k.user_id, k.name, k.key_hash, k.prefix, k.last_four,
            k.permissions, k.all_tenants, k.status, k.expires_at,
+           k.previous_key_hash, k.previous_key_expires_at, k.allowed_ips, k.rate_limit_per_minute,
            u.role as owner_role, (u.disabled_at is not null) as owner_disabled,
            o.api_access_for_non_admins as api_access,
            (select coalesce(array_agg(t.organisation_id::text), '{}') from api_key_tenants t where t.api_key_id = k.id) as tenant_ids
@@ -52,6 +57,10 @@ function toKeyRecord(r: Row): KeyRecord {
     tenantIds: r.tenant_ids ?? [],
     status: r.status,
     expiresAt: r.expires_at ? new Date(r.expires_at) : null,
+    previousKeyHash: r.previous_key_hash,
+    previousKeyExpiresAt: r.previous_key_expires_at ? new Date(r.previous_key_expires_at) : null,
+    allowedIps: r.allowed_ips && r.allowed_ips.length ? r.allowed_ips : null,
+    rateLimitPerMinute: r.rate_limit_per_minute,
     owner:
       r.kind === 'personal' && r.owner_role
         ? { role: r.owner_role, disabled: Boolean(r.owner_disabled) }
@@ -80,6 +89,10 @@ function prepareLookup(database: Database) {
       all_tenants: apiKeys.allTenants,
       status: apiKeys.status,
       expires_at: apiKeys.expiresAt,
+      previous_key_hash: apiKeys.previousKeyHash,
+      previous_key_expires_at: apiKeys.previousKeyExpiresAt,
+      allowed_ips: apiKeys.allowedIps,
+      rate_limit_per_minute: apiKeys.rateLimitPerMinute,
       owner_role: users.role,
       owner_disabled: sql<boolean | null>`(${users.disabledAt} is not null)`,
       api_access: organisations.apiAccessForNonAdmins,
@@ -90,7 +103,12 @@ function prepareLookup(database: Database) {
     .from(apiKeys)
     .innerJoin(organisations, eq(organisations.id, apiKeys.organisationId))
     .leftJoin(users, eq(users.id, apiKeys.userId))
-    .where(eq(apiKeys.keyHash, sql.placeholder('keyHash')))
+    .where(
+      or(
+        eq(apiKeys.keyHash, sql.placeholder('keyHash')),
+        eq(apiKeys.previousKeyHash, sql.placeholder('keyHash')),
+      ),
+    )
     .limit(1)
     .prepare('crm_find_key_by_hash');
 }
@@ -98,8 +116,9 @@ function prepareLookup(database: Database) {
 const prepared = new WeakMap<Database, ReturnType<typeof prepareLookup>>();
 
 /**
- * The one query behind every key check: by the unique hash index, with the owner, the organisation
- * switch and the allowed tenants in the same round trip.
+ * The one query behind every key check: by the unique hash index (the current secret, or the
+ * previous one during a rotation's overlap: two unique indexes, one bitmap-OR), with the owner, the
+ * organisation switch and the allowed tenants in the same round trip.
  */
 export async function findKeyByHash({
   keyHash,
@@ -115,7 +134,9 @@ export async function findKeyByHash({
     const [r] = await lookup.execute({ keyHash });
     return r ? toKeyRecord(r) : null;
   }
-  const result = await db.execute<Row>(sql`${selectKeys(sql`k.key_hash = ${keyHash}`)} limit 1`);
+  const result = await db.execute<Row>(
+    sql`${selectKeys(sql`(k.key_hash = ${keyHash} or k.previous_key_hash = ${keyHash})`)} limit 1`,
+  );
   const r = rowsOf<Row>(result)[0];
   return r ? toKeyRecord(r) : null;
 }
@@ -162,4 +183,13 @@ export async function* keyHashPages(size = 20_000): AsyncGenerator<string[]> {
     if (page.length < size) return;
     after = page[page.length - 1].h;
   }
+}
+
+/** The previous secrets of rotations in (or just past) their overlap: few, so one read. */
+export async function previousKeyHashes(): Promise<string[]> {
+  const rows = await defaultDb
+    .select({ h: apiKeys.previousKeyHash })
+    .from(apiKeys)
+    .where(isNotNull(apiKeys.previousKeyHash));
+  return rows.flatMap((row) => (row.h ? [row.h] : []));
 }

@@ -12,6 +12,7 @@ export type HourlyIncrement = {
   success: number;
   denied: number;
   rateLimited: number;
+  previousSecret: number;
 };
 
 // Access-log inserts are chunked, so one statement's JSON stays a few MB at most.
@@ -70,6 +71,7 @@ export async function addHourlyUsage({
       success: i.success,
       denied: i.denied,
       rateLimited: i.rateLimited,
+      previousSecret: i.previousSecret,
     }));
   if (rows.length === 0) return;
   await db
@@ -81,19 +83,29 @@ export async function addHourlyUsage({
         success: sql`${keyUsageHourly.success} + excluded.success`,
         denied: sql`${keyUsageHourly.denied} + excluded.denied`,
         rateLimited: sql`${keyUsageHourly.rateLimited} + excluded.rate_limited`,
+        previousSecret: sql`${keyUsageHourly.previousSecret} + excluded.previous_secret`,
       },
     });
 }
 
 /** Move each key's last_used_at forward (never back: an older batch may land after a newer one). */
-export async function touchLastUsed({ lastUsed, db }: { lastUsed: Map<string, Date>; db: Executor }) {
+export async function touchLastUsed({
+  lastUsed,
+  column = 'last_used_at',
+  db,
+}: {
+  lastUsed: Map<string, Date>;
+  column?: 'last_used_at' | 'previous_key_last_used_at';
+  db: Executor;
+}) {
   if (lastUsed.size === 0) return;
+  const col = sql.raw(column);
   const values = sql.join(
     [...lastUsed].map(([id, at]) => sql`(${id}::uuid, ${at.toISOString()}::timestamptz)`),
     sql`, `,
   );
   await db.execute(sql`
-    update api_keys k set last_used_at = greatest(k.last_used_at, v.at)
+    update api_keys k set ${col} = greatest(k.${col}, v.at)
     from (values ${values}) as v(id, at)
     where k.id = v.id`);
 }
@@ -286,4 +298,29 @@ export async function listAccessLog({
     db.select({ total: count() }).from(keyAccessLog).where(eq(keyAccessLog.keyId, keyId)),
   ]);
   return { rows, total: Number(total) };
+}
+
+/**
+ * Requests of one key since `from`, split by secret: those made with a rotation's previous secret and
+ * the rest (the current one). Hourly counters, so "the last hour" is the current and previous clock hour.
+ */
+export async function sumRequestsBySecret({
+  keyId,
+  from,
+  db = defaultDb,
+}: {
+  keyId: string;
+  from: Date;
+  db?: Executor;
+}): Promise<{ current: number; previous: number }> {
+  const [row] = await db
+    .select({
+      total: sql<number>`coalesce(sum(${keyUsageHourly.success} + ${keyUsageHourly.denied} + ${keyUsageHourly.rateLimited}), 0)::int`,
+      previous: sql<number>`coalesce(sum(${keyUsageHourly.previousSecret}), 0)::int`,
+    })
+    .from(keyUsageHourly)
+    .where(and(eq(keyUsageHourly.keyId, keyId), gte(keyUsageHourly.hour, from)));
+  const total = Number(row?.total ?? 0);
+  const previous = Number(row?.previous ?? 0);
+  return { current: total - previous, previous };
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { timestamps, utc } from './columns';
 import { organisations } from './organisations';
 import { users } from './users';
@@ -45,12 +45,32 @@ export const apiKeys = pgTable(
     /** Set when a script created this key with another key. */
     createdByKeyId: uuid('created_by_key_id'),
     regeneratedAt: utc('regenerated_at'),
+    /**
+     * Rotation with an overlap: the secret a regenerate replaced keeps working until
+     * previous_key_expires_at. Every key check compares that moment with the clock, so no job has to
+     * run for the old secret to stop; the columns are cleared (and the end audited) by whoever first
+     * notices it has passed (lib/services/key-rotation.ts).
+     */
+    previousKeyHash: text('previous_key_hash'),
+    previousLastFour: text('previous_last_four'),
+    previousKeyExpiresAt: utc('previous_key_expires_at'),
+    previousKeyLastUsedAt: utc('previous_key_last_used_at'),
+    /** Addresses or CIDR ranges the key may be used from; null: anywhere. */
+    allowedIps: text('allowed_ips').array(),
+    /** Requests a minute across all instances; null: no limit. */
+    rateLimitPerMinute: integer('rate_limit_per_minute'),
+    /** Reported leaked by a secret scanner (the key is revoked at the same moment). */
+    leakedAt: utc('leaked_at'),
+    leakedUrl: text('leaked_url'),
     disabledAt: utc('disabled_at'),
     revokedAt: utc('revoked_at'),
     ...timestamps,
   },
   (t) => [
     uniqueIndex('api_keys_key_hash_unique').on(t.keyHash),
+    uniqueIndex('api_keys_previous_key_hash_unique')
+      .on(t.previousKeyHash)
+      .where(sql`${t.previousKeyHash} is not null`),
     // Names are unique among an organisation's integration keys, case-insensitively.
     uniqueIndex('api_keys_org_name_unique')
       .on(t.organisationId, sql`lower(${t.name})`)

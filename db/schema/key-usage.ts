@@ -20,6 +20,8 @@ export const keyUsageHourly = pgTable(
     /** 401 and 403: the key was refused or lacked the permission. */
     denied: integer('denied').notNull().default(0),
     rateLimited: integer('rate_limited').notNull().default(0),
+    /** Of these requests, those made with the previous secret during a rotation's overlap. */
+    previousSecret: integer('previous_secret').notNull().default(0),
   },
   (t) => [
     primaryKey({ columns: [t.keyId, t.hour] }),

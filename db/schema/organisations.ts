@@ -1,4 +1,4 @@
-import { boolean, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { boolean, integer, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { timestamps } from './columns';
 
 /** An organisation is a tenant of the CRM: every record, user and key belongs to one. */
@@ -8,6 +8,10 @@ export const organisations = pgTable('organisations', {
   slug: text('slug').notNull().unique(),
   /** "API access for non-admins": admins always have API access; users only when this is on. */
   apiAccessForNonAdmins: boolean('api_access_for_non_admins').notNull().default(false),
+  /** Key policy: every integration key must have an expiry date… */
+  keysMustExpire: boolean('keys_must_expire').notNull().default(false),
+  /** …no further than this many days after it is set (null: no maximum). */
+  keyMaxLifetimeDays: integer('key_max_lifetime_days'),
   ...timestamps,
 });
 

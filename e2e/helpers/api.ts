@@ -36,6 +36,8 @@ export type KeyRequest = {
   tenants: 'all' | string[];
   expiry_date?: string | null;
   description?: string;
+  allowed_ips?: string[] | null;
+  rate_limit_per_minute?: number | null;
 };
 
 let counter = 0;

@@ -37,6 +37,8 @@ export type OperationDoc = {
   example?: unknown;
   /** Accepts an Idempotency-Key header (lib/api/idempotency.ts): a retry gets the first response. */
   idempotent?: boolean;
+  /** Request headers the operation reads (beyond the key, tenant and idempotency headers). */
+  headers?: { name: string; description: string; required: boolean }[];
 };
 
 export type RouteDoc = {
@@ -356,6 +358,15 @@ function buildOperation(
         'Any unique string (1–255 printable characters), e.g. a UUID. Retrying with the same key and body ' +
         'returns the first response (with `Idempotent-Replayed: true`) instead of creating twice.',
       schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x20-\\x7E]{1,255}$' },
+    });
+  }
+  for (const h of op.headers ?? []) {
+    parameters.push({
+      name: h.name,
+      in: 'header',
+      required: h.required,
+      description: h.description,
+      schema: { type: 'string' },
     });
   }
   if (op.query) {

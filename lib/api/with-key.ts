@@ -16,6 +16,8 @@ import { consume, retryAfterSeconds } from '@/lib/rate-limit';
 import { accessForMethod, permission, type Permission, type Resource } from '@/lib/permissions';
 import type { Actor, RequestContext } from '@/lib/actor';
 import { recordKeyCheck } from '@/lib/services/usage-recorder';
+import { noteRotationEnded } from '@/lib/services/key-rotation';
+import { assertKeyMayBeUsedFrom } from '@/lib/access';
 import { isDatabaseUnavailable } from '@/db/errors';
 import { describeError, logError, logger } from '@/lib/log';
 import { countKeyCheck, type KeyCheckOutcome } from '@/lib/metrics';
@@ -121,6 +123,7 @@ export function withKey<P extends Record<string, string | string[]> = Record<str
     const context = contextFromHeaders(headers);
     let keyId: string | null = null;
     let organisationId: string | null = null;
+    let previousSecret = false;
     let checkedKey = false;
     let checkSeconds = 0;
     let reason = 'ok';
@@ -151,11 +154,14 @@ export function withKey<P extends Record<string, string | string[]> = Record<str
         checkSeconds = (performance.now() - started) / 1000;
         if (!result.ok) {
           keyId = result.keyId ?? null;
+          if (result.rotationEnded && keyId) noteRotationEnded(keyId);
           throw await failedKeyCheck(result.code, context.ip ?? null);
         }
         key = result.key;
         keyId = key.id;
         organisationId = key.organisationId;
+        previousSecret = key.usedPreviousSecret;
+        assertKeyMayBeUsedFrom(key, context.ip ?? null);
         const needed = neededPermission(options, request.method);
         if (needed) assertHoldsPermission(key.permissions, needed);
         actor = {
@@ -202,6 +208,7 @@ export function withKey<P extends Record<string, string | string[]> = Record<str
         userAgent: context.userAgent ?? null,
         latencyMs: performance.now() - started,
         at: new Date(),
+        previousSecret,
       });
     }
     return response;

@@ -1,7 +1,7 @@
 import 'server-only';
 import { LRUCache } from 'lru-cache';
 import { getDatabase } from '@/db';
-import { countKeys, findKeyByHash, keyHashPages } from '@/db/queries/key-lookup';
+import { countKeys, findKeyByHash, keyHashPages, previousKeyHashes } from '@/db/queries/key-lookup';
 import { isDatabaseUnavailable } from '@/db/errors';
 import { AppError } from '@/lib/errors';
 import { logError } from '@/lib/log';
@@ -289,6 +289,8 @@ async function rebuildFilter(s: CacheState): Promise<void> {
   const filter = new KeyFilter(Math.max(100_000, (await countKeys()) * 2));
   s.filterLoading = filter;
   for await (const page of keyHashPages()) for (const h of page) filter.add(h);
+  // Rotations in their overlap: the previous secrets are keys too (few; no paging needed).
+  for (const h of await previousKeyHashes()) filter.add(h);
   if (s.filterLoading === filter) {
     s.filter = filter;
     s.filterLoading = null;

@@ -17,6 +17,10 @@ function record(key: string, overrides: Partial<KeyRecord> = {}): KeyRecord {
     tenantIds: ['00000000-0000-4000-8000-0000000000aa'],
     status: 'active',
     expiresAt: null,
+    previousKeyHash: null,
+    previousKeyExpiresAt: null,
+    allowedIps: null,
+    rateLimitPerMinute: null,
     owner: null,
     organisationAllowsNonAdminApi: false,
     ...overrides,
@@ -30,7 +34,7 @@ function table(records: KeyRecord[]) {
     calls,
     lookup: async (hash: string) => {
       calls.push(hash);
-      return records.find((r) => r.keyHash === hash) ?? null;
+      return records.find((r) => r.keyHash === hash || r.previousKeyHash === hash) ?? null;
     },
   };
 }
@@ -128,5 +132,44 @@ describe('verifyKey', () => {
   it('refuses a key presented with another kind’s prefix even if the hash matched', async () => {
     const t = table([record(key, { kind: 'personal' })]);
     expect(await verifyKey(key, t.lookup)).toEqual({ ok: false, code: 'key_invalid' });
+  });
+});
+
+describe('verifyKey during a rotation', () => {
+  const current = generateKey('integration');
+  const previous = generateKey('integration');
+  const now = new Date('2030-01-01T00:00:00Z');
+  const rotating = (endsInMs: number) =>
+    record(current, {
+      previousKeyHash: hashKey(previous),
+      previousKeyExpiresAt: new Date(now.getTime() + endsInMs),
+    });
+
+  it('accepts both secrets during the overlap and says which one was used', async () => {
+    const { lookup } = table([rotating(1000)]);
+    expect(await verifyKey(current, lookup, now)).toMatchObject({
+      ok: true,
+      key: { usedPreviousSecret: false },
+    });
+    expect(await verifyKey(previous, lookup, now)).toMatchObject({
+      ok: true,
+      key: { usedPreviousSecret: true },
+    });
+  });
+
+  it('refuses the previous secret from the very moment the overlap ends, the current one still works', async () => {
+    const { lookup } = table([rotating(0)]);
+    expect(await verifyKey(previous, lookup, now)).toEqual({
+      ok: false,
+      code: 'key_invalid',
+      keyId: '00000000-0000-4000-8000-000000000001',
+      rotationEnded: true,
+    });
+    expect((await verifyKey(current, lookup, now)).ok).toBe(true);
+  });
+
+  it('a revoked key refuses its previous secret too', async () => {
+    const { lookup } = table([{ ...rotating(1000), status: 'revoked' }]);
+    expect(await verifyKey(previous, lookup, now)).toMatchObject({ ok: false, code: 'key_revoked' });
   });
 });

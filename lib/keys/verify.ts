@@ -18,6 +18,12 @@ export type KeyRecord = {
   tenantIds: string[];
   status: 'active' | 'disabled' | 'revoked';
   expiresAt: Date | null;
+  /** A rotation's previous secret and the moment it stops working (both null when not rotating). */
+  previousKeyHash: string | null;
+  previousKeyExpiresAt: Date | null;
+  /** Addresses or CIDR ranges the key may be used from; null: anywhere. */
+  allowedIps: string[] | null;
+  rateLimitPerMinute: number | null;
   /** Personal keys: the owner's current role and state; null for integration keys. */
   owner: { role: 'superadmin' | 'admin' | 'user'; disabled: boolean } | null;
   organisationAllowsNonAdminApi: boolean;
@@ -35,6 +41,10 @@ export type VerifiedKey = {
   allTenants: boolean;
   tenantIds: string[];
   expiresAt: Date | null;
+  allowedIps: string[] | null;
+  rateLimitPerMinute: number | null;
+  /** The caller presented the rotation's previous secret (still inside its overlap). */
+  usedPreviousSecret: boolean;
 };
 
 export type KeyFailure =
@@ -46,7 +56,15 @@ export type KeyFailure =
   | 'key_revoked'
   | 'api_access_disabled';
 
-export type VerifyResult = { ok: true; key: VerifiedKey } | { ok: false; code: KeyFailure; keyId?: string };
+export type VerifyResult =
+  | { ok: true; key: VerifiedKey }
+  | {
+      ok: false;
+      code: KeyFailure;
+      keyId?: string;
+      /** A previous secret presented after its overlap ended: the rotation can be closed now. */
+      rotationEnded?: boolean;
+    };
 
 export type KeyLookup = (keyHash: string) => Promise<KeyRecord | null>;
 
@@ -66,14 +84,25 @@ export async function verifyKey(
   const record = await lookup(keyHash);
   // The lookup matched on the hash already; comparing again in constant time keeps a cache or a
   // future lookup by prefix from ever turning this into a timing oracle.
-  if (!record || !hashesEqual(record.keyHash, keyHash) || record.kind !== parsed.kind) {
-    return { ok: false, code: 'key_invalid' };
+  if (!record || record.kind !== parsed.kind) return { ok: false, code: 'key_invalid' };
+  if (hashesEqual(record.keyHash, keyHash)) return checkKeyRecord(record, now);
+  if (record.previousKeyHash && hashesEqual(record.previousKeyHash, keyHash)) {
+    // The previous secret of a rotation: good until its moment, compared with the clock on every
+    // request, so neither a cache entry nor a missed notification can keep it alive a moment longer.
+    if (record.previousKeyExpiresAt && record.previousKeyExpiresAt.getTime() > now.getTime()) {
+      return checkKeyRecord(record, now, true);
+    }
+    return { ok: false, code: 'key_invalid', keyId: record.id, rotationEnded: true };
   }
-  return checkKeyRecord(record, now);
+  return { ok: false, code: 'key_invalid' };
 }
 
 /** Status, expiry and owner checks on a key that was found. */
-export function checkKeyRecord(record: KeyRecord, now: Date = new Date()): VerifyResult {
+export function checkKeyRecord(
+  record: KeyRecord,
+  now: Date = new Date(),
+  usedPreviousSecret = false,
+): VerifyResult {
   const keyId = record.id;
   if (record.status === 'revoked') return { ok: false, code: 'key_revoked', keyId };
   if (record.status === 'disabled') return { ok: false, code: 'key_disabled', keyId };
@@ -107,6 +136,9 @@ export function checkKeyRecord(record: KeyRecord, now: Date = new Date()): Verif
       allTenants,
       tenantIds,
       expiresAt: record.expiresAt,
+      allowedIps: record.allowedIps,
+      rateLimitPerMinute: record.rateLimitPerMinute,
+      usedPreviousSecret,
     },
   };
 }

@@ -45,7 +45,7 @@ describe('admin pages on the key service', () => {
     const context = { ip: '203.0.113.7', userAgent: 'playwright' };
     const { key, secret } = await createApiKey(w.adminA.actor, input({ name: 'Trail' }), context);
     await updateApiKey(w.adminA.actor, key.id, updateApiKeySchema.parse({ description: 'changed' }), context);
-    const { secret: second } = await regenerateApiKey(w.adminA.actor, key.id, context);
+    const { secret: second } = await regenerateApiKey(w.adminA.actor, key.id, undefined, context);
     const trail = await listApiKeyAuditTrail(w.adminA.actor, key.id);
     expect(trail.map((e) => e.action)).toEqual(['key.regenerated', 'key.updated', 'key.created']);
     expect(trail[1]).toMatchObject({

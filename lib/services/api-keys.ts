@@ -4,17 +4,19 @@ import { db, type Executor } from '@/db';
 import { apiKeys, apiKeyTenants, organisations, type ApiKey } from '@/db/schema';
 import {
   findApiKeyById,
+  findLeakedKeys,
   findKeyTenants,
   isKeyNameTaken,
   listApiKeys as listApiKeysQuery,
   summariseApiKeys,
 } from '@/db/queries/api-keys';
 import { listAuditEventsForTarget } from '@/db/queries/audit';
-import { listOrganisations } from '@/db/queries/organisations';
+import { findKeyPolicies, listOrganisations } from '@/db/queries/organisations';
 import { uniqueViolation } from '@/db/rows';
 import { AppError } from '@/lib/errors';
 import { describeKey, generateKey, hashKey, visibleIdentifier } from '@/lib/keys/format';
 import { announceKeyChange } from '@/lib/key-check/invalidation';
+import { expiryPolicyViolation, latestAllowedExpiry, type KeyPolicy } from '@/lib/keys/policy';
 import type { Permission } from '@/lib/permissions';
 import { displayStatus, type ApiKeyDisplayStatus } from '@/lib/keys/lifecycle';
 import {
@@ -22,6 +24,7 @@ import {
   protectedKeyMessage,
   type CreateApiKeyInput,
   type ListApiKeysInput,
+  type RegenerateApiKeyInput,
   type UpdateApiKeyInput,
 } from '@/lib/validation/api-keys';
 import {
@@ -61,7 +64,24 @@ export type ApiKeyView = {
   regeneratedAt: Date | null;
   disabledAt: Date | null;
   revokedAt: Date | null;
+  allowedIps: string[] | null;
+  rateLimitPerMinute: number | null;
+  /** A rotation in its overlap: the old secret's visible identifier and when it stops working. */
+  rotation: { previousVisibleId: string; endsAt: Date; previousLastUsedAt: Date | null } | null;
+  /** Reported leaked by a secret scanner. */
+  leak: { at: Date; url: string | null } | null;
+  /** The key breaks its organisation's key policy (made before the policy, or by a superadmin). */
+  outsidePolicy: boolean;
 };
+
+const NO_POLICY: KeyPolicy = { keysMustExpire: false, maxLifetimeDays: null };
+
+/** Whether a rotation's overlap is still running (the previous secret still works). */
+export function rotationRunning(key: ApiKey, now = new Date()): boolean {
+  return Boolean(
+    key.previousKeyHash && key.previousKeyExpiresAt && key.previousKeyExpiresAt.getTime() > now.getTime(),
+  );
+}
 
 type Creator = { id: string | null; name: string | null; email: string | null } | null;
 
@@ -69,6 +89,7 @@ function toView(
   key: ApiKey,
   creator: Creator,
   tenants: { id: string; name: string }[],
+  policy: KeyPolicy = NO_POLICY,
   now = new Date(),
 ): ApiKeyView {
   return {
@@ -93,6 +114,23 @@ function toView(
     regeneratedAt: key.regeneratedAt,
     disabledAt: key.disabledAt,
     revokedAt: key.revokedAt,
+    allowedIps: key.allowedIps && key.allowedIps.length ? key.allowedIps : null,
+    rateLimitPerMinute: key.rateLimitPerMinute,
+    rotation: rotationRunning(key, now)
+      ? {
+          previousVisibleId: visibleIdentifier({
+            prefix: key.prefix,
+            lastFour: key.previousLastFour ?? '????',
+          }),
+          endsAt: key.previousKeyExpiresAt!,
+          previousLastUsedAt: key.previousKeyLastUsedAt,
+        }
+      : null,
+    leak: key.leakedAt ? { at: key.leakedAt, url: key.leakedUrl } : null,
+    outsidePolicy:
+      key.status !== 'revoked' &&
+      !(key.expiresAt && key.expiresAt.getTime() <= now.getTime()) &&
+      expiryPolicyViolation(policy, key.expiresAt, now) !== null,
   };
 }
 
@@ -105,8 +143,31 @@ function auditable(key: ApiKey, tenantIds: string[]) {
     tenants: key.allTenants ? 'all' : tenantIds,
     expires_at: key.expiresAt,
     status: key.status,
+    allowed_ips: key.allowedIps ?? null,
+    rate_limit_per_minute: key.rateLimitPerMinute,
     protected: key.protected,
   };
+}
+
+/** The organisation's key policy (none when it has none). */
+export async function keyPolicyOf(tx: Executor, organisationId: string): Promise<KeyPolicy> {
+  return (
+    (await findKeyPolicies({ organisationIds: [organisationId], db: tx })).get(organisationId) ?? NO_POLICY
+  );
+}
+
+/** Refuse an expiry outside the organisation's key policy: 422 naming the field. */
+async function checkExpiryPolicy(
+  tx: Executor,
+  organisationId: string,
+  expiresAt: Date | null,
+  message?: (violation: string) => string,
+): Promise<void> {
+  const violation = expiryPolicyViolation(await keyPolicyOf(tx, organisationId), expiresAt);
+  if (violation) {
+    const text = message ? message(violation) : violation;
+    throw new AppError('validation_failed', text, { expiry_date: [text] });
+  }
 }
 
 function notFound(): AppError {
@@ -177,7 +238,7 @@ async function loadReachable(tx: Executor, actor: Actor, id: string, forUpdate =
 
 async function loadView(tx: Executor, id: string, actor: Actor): Promise<ApiKeyView> {
   const row = await loadReachable(tx, actor, id);
-  return toView(row.key, row.creator, row.tenants);
+  return toView(row.key, row.creator, row.tenants, await keyPolicyOf(tx, row.key.organisationId));
 }
 
 export type CreatedApiKey = { key: ApiKeyView; secret: string };
@@ -212,6 +273,7 @@ export async function createApiKey(
   try {
     const key = await db.transaction(async (tx) => {
       await checkTenantsExist(tx, tenants);
+      await checkExpiryPolicy(tx, organisationId, input.expiry_date ?? null);
       if (await isKeyNameTaken({ organisationId, name: input.name, db: tx })) throw nameTaken();
       const [created] = await tx
         .insert(apiKeys)
@@ -225,6 +287,8 @@ export async function createApiKey(
           permissions: input.permissions,
           allTenants: tenants === 'all',
           expiresAt: input.expiry_date ?? null,
+          allowedIps: input.allowed_ips ?? null,
+          rateLimitPerMinute: input.rate_limit_per_minute ?? null,
           createdByUserId: actor.type === 'user' ? actor.userId : actor.type === 'key' ? actor.userId : null,
           createdByKeyId: actor.type === 'key' ? actor.keyId : null,
         })
@@ -260,9 +324,14 @@ export async function listApiKeys(actor: Actor, filter: ListApiKeysInput) {
   const { cursor } = filter;
   const page = cursor?.page ?? filter.page;
   const { rows, total, next } = await listApiKeysQuery({ scope, filter, after: cursor, now });
-  const tenants = await findKeyTenants({ keyIds: rows.map((r) => r.key.id) });
+  const [tenants, policies] = await Promise.all([
+    findKeyTenants({ keyIds: rows.map((r) => r.key.id) }),
+    findKeyPolicies({ organisationIds: rows.map((r) => r.key.organisationId) }),
+  ]);
   return {
-    keys: rows.map((r) => toView(r.key, r.creator, tenants.get(r.key.id) ?? [], now)),
+    keys: rows.map((r) =>
+      toView(r.key, r.creator, tenants.get(r.key.id) ?? [], policies.get(r.key.organisationId), now),
+    ),
     total,
     page,
     limit: filter.limit,
@@ -311,7 +380,7 @@ export async function listApiKeyAuditTrail(
  * Every change runs in one transaction that first locks the key's row: two admins acting at once
  * are serialised, a revoked key stays revoked, and a double regenerate leaves exactly one secret.
  */
-async function changeKey<T>(
+export async function changeKey<T>(
   actor: Actor,
   id: string,
   change: (tx: Executor, key: ApiKey, tenantIds: string[]) => Promise<T>,
@@ -331,7 +400,7 @@ async function changeKey<T>(
   return result;
 }
 
-function targetOf(key: ApiKey) {
+export function targetOf(key: ApiKey) {
   return { type: 'api_key', id: key.id, label: `${key.name} (${visibleIdentifier(key)})` };
 }
 
@@ -358,6 +427,8 @@ export async function updateApiKey(
         expiresAt: input.expiry_date !== undefined ? input.expiry_date : key.expiresAt,
       });
       if (input.tenants !== undefined) await checkTenantsExist(tx, input.tenants);
+      // The policy applies to the expiry a change sets; renaming a key made before the policy is fine.
+      if (input.expiry_date !== undefined) await checkExpiryPolicy(tx, key.organisationId, input.expiry_date);
       if (
         input.name !== undefined &&
         (await isKeyNameTaken({ organisationId: key.organisationId, name: input.name, exceptId: id, db: tx }))
@@ -370,6 +441,8 @@ export async function updateApiKey(
       if (input.expiry_date !== undefined) patch.expiresAt = input.expiry_date;
       if (input.permissions !== undefined) patch.permissions = input.permissions;
       if (input.tenants !== undefined) patch.allTenants = input.tenants === 'all';
+      if (input.allowed_ips !== undefined) patch.allowedIps = input.allowed_ips;
+      if (input.rate_limit_per_minute !== undefined) patch.rateLimitPerMinute = input.rate_limit_per_minute;
       if (input.protected !== undefined) patch.protected = input.protected;
       const [updated] = await tx.update(apiKeys).set(patch).where(eq(apiKeys.id, id)).returning();
       if (input.tenants !== undefined) await writeTenants(tx, id, input.tenants);
@@ -394,33 +467,66 @@ export async function updateApiKey(
   }
 }
 
-/** A new secret for the same key; the old one stops working on the very next request. */
+/**
+ * A new secret for the same key. With a grace period, the old secret keeps working next to the new
+ * one until `previous_key_expires_at` (at most 7 days, never past the key's own expiry), so callers
+ * can switch without downtime; without one it stops on the very next request. Regenerating during an
+ * overlap ends the older secret at once: only the two newest secrets ever work.
+ */
 export async function regenerateApiKey(
   actor: Actor,
   id: string,
+  input: RegenerateApiKeyInput = { grace_period_seconds: 0 },
   context?: RequestContext,
 ): Promise<CreatedApiKey> {
   const secret = generateKey('integration');
   const key = await changeKey(actor, id, async (tx, key) => {
     refuseIfRevoked(key);
+    const now = new Date();
+    await checkExpiryPolicy(
+      tx,
+      key.organisationId,
+      key.expiresAt,
+      (violation) => `Set an expiry date within the policy before regenerating. ${violation}`,
+    );
+    const grace = input.grace_period_seconds;
+    const previousEndsAt = grace > 0 ? new Date(now.getTime() + grace * 1000) : null;
+    if (previousEndsAt && key.expiresAt && previousEndsAt.getTime() > key.expiresAt.getTime()) {
+      const message = `The overlap cannot outlast the key itself: it expires at ${key.expiresAt.toISOString()}.`;
+      throw new AppError('validation_failed', message, { grace_period_seconds: [message] });
+    }
     const [updated] = await tx
       .update(apiKeys)
       .set({
         keyHash: hashKey(secret),
         ...describeKey(secret),
-        regeneratedAt: new Date(),
-        updatedAt: new Date(),
+        previousKeyHash: previousEndsAt ? key.keyHash : null,
+        previousLastFour: previousEndsAt ? key.lastFour : null,
+        previousKeyExpiresAt: previousEndsAt,
+        previousKeyLastUsedAt: null,
+        regeneratedAt: now,
+        updatedAt: now,
       })
       .where(eq(apiKeys.id, id))
       .returning();
+    const changes: Record<string, { before: unknown; after: unknown }> = {
+      // The visible identifiers, never the secrets.
+      visible_id: { before: visibleIdentifier(key), after: visibleIdentifier(updated) },
+      previous_key_expires_at: { before: null, after: previousEndsAt?.toISOString() ?? null },
+    };
+    if (rotationRunning(key, now)) {
+      changes.ended_previous_secret = {
+        before: visibleIdentifier({ prefix: key.prefix, lastFour: key.previousLastFour ?? '????' }),
+        after: null,
+      };
+    }
     await recordAudit(tx, {
       actor,
       context,
       action: 'key.regenerated',
       organisationId: key.organisationId,
       target: targetOf(updated),
-      // The visible identifiers, never the secrets.
-      changes: { visible_id: { before: visibleIdentifier(key), after: visibleIdentifier(updated) } },
+      changes,
     });
     return loadView(tx, id, actor);
   });
@@ -490,4 +596,65 @@ export async function deleteApiKey(actor: Actor, id: string, context?: RequestCo
       changes: diffFields(auditable(key, tenantIds), { status: 'deleted' as ApiKey['status'] }),
     });
   });
+}
+
+/** Without a maximum lifetime, "keys must expire" is met by this default when fixing a key. */
+const DEFAULT_FIX_DAYS = 365;
+
+/**
+ * The one-click fix for a key outside its organisation's key policy: its expiry becomes the latest the
+ * policy allows (an ordinary, audited edit).
+ */
+export async function fitKeyToPolicy(
+  actor: Actor,
+  id: string,
+  context?: RequestContext,
+): Promise<ApiKeyView> {
+  const view = await getApiKey(actor, id);
+  const policy = await keyPolicyOf(db, view.organisationId);
+  const latest =
+    latestAllowedExpiry(policy) ??
+    latestAllowedExpiry({ keysMustExpire: true, maxLifetimeDays: DEFAULT_FIX_DAYS });
+  if (!view.outsidePolicy) return view;
+  return updateApiKey(actor, id, { expiry_date: latest, allowed_ips: undefined }, context);
+}
+
+const LEAK_BANNER_DAYS = 30;
+
+export type LeakedKeyNotice = {
+  id: string;
+  name: string;
+  kind: ApiKey['kind'];
+  visibleId: string;
+  at: Date;
+  url: string | null;
+};
+
+/**
+ * Keys reported leaked in the last 30 days, for the owners' banners: an admin's organisation's
+ * integration keys, or (personal: true) the actor's own personal key.
+ */
+export async function listLeakedKeys(
+  actor: Actor,
+  options: { personal?: boolean } = {},
+): Promise<LeakedKeyNotice[]> {
+  const since = new Date(Date.now() - LEAK_BANNER_DAYS * 24 * 60 * 60 * 1000);
+  if (options.personal) {
+    if (actor.type !== 'user') return [];
+    const rows = await findLeakedKeys({ userId: actor.userId, since });
+    return rows.map(noticeOf);
+  }
+  assertCanManageKeys(actor, 'read');
+  return (await findLeakedKeys({ scope: keyScope(actor), since })).map(noticeOf);
+}
+
+function noticeOf(r: Awaited<ReturnType<typeof findLeakedKeys>>[number]): LeakedKeyNotice {
+  return {
+    id: r.id,
+    name: r.name,
+    kind: r.kind,
+    visibleId: visibleIdentifier(r),
+    at: r.leakedAt!,
+    url: r.leakedUrl,
+  };
 }

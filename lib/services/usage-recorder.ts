@@ -38,6 +38,8 @@ export type KeyCheckEvent = {
   userAgent: string | null;
   latencyMs: number;
   at: Date;
+  /** Made with a rotation's previous secret (during its overlap). */
+  previousSecret?: boolean;
 };
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -61,6 +63,7 @@ type Batch = {
   id: string;
   increments: Bucket[];
   lastUsed: Map<string, Date>;
+  lastUsedPrevious: Map<string, Date>;
   log: NewKeyAccessLogEntry[];
   oldestPendingAt: number;
 };
@@ -68,6 +71,7 @@ type Batch = {
 type UsageState = {
   buckets: Map<string, Bucket>;
   lastUsed: Map<string, Date>;
+  lastUsedPrevious: Map<string, Date>;
   log: NewKeyAccessLogEntry[];
   droppedLog: number;
   /** Keys written to the access log since the last pruning. */
@@ -95,6 +99,7 @@ function state(): UsageState {
   return (g[globalKey] ??= {
     buckets: new Map(),
     lastUsed: new Map(),
+    lastUsedPrevious: new Map(),
     log: [],
     droppedLog: 0,
     pruneKeys: new Set(),
@@ -115,17 +120,19 @@ function countInBucket(
   keyId: string,
   atMs: number,
   outcome: 'success' | 'denied' | 'rate_limited',
+  previousSecret: boolean,
 ): void {
   const hourMs = atMs - (atMs % HOUR_MS);
   const id = `${keyId}|${hourMs}`;
   let bucket = buckets.get(id);
   if (!bucket) {
-    bucket = { keyId, hour: new Date(hourMs), success: 0, denied: 0, rateLimited: 0 };
+    bucket = { keyId, hour: new Date(hourMs), success: 0, denied: 0, rateLimited: 0, previousSecret: 0 };
     buckets.set(id, bucket);
   }
   if (outcome === 'success') bucket.success++;
   else if (outcome === 'denied') bucket.denied++;
   else bucket.rateLimited++;
+  if (previousSecret) bucket.previousSecret++;
 }
 
 function laterOf(map: Map<string, Date>, keyId: string, at: Date): void {
@@ -138,11 +145,12 @@ export function recordKeyCheck(event: KeyCheckEvent): void {
   const s = state();
   if (!s.oldestPendingAt) s.oldestPendingAt = Date.now();
   if (event.outcome !== 'error') {
-    countInBucket(s.buckets, event.keyId, event.at.getTime(), event.outcome);
+    countInBucket(s.buckets, event.keyId, event.at.getTime(), event.outcome, event.previousSecret === true);
   }
   // "Last used" and the "unused for 30 days" filter mean accepted use: a refused request (revoked,
   // disabled, expired, lacking the permission, throttled) is counted and logged but moves nothing.
   if (event.outcome === 'success') laterOf(s.lastUsed, event.keyId, event.at);
+  if (event.outcome === 'success' && event.previousSecret) laterOf(s.lastUsedPrevious, event.keyId, event.at);
   if (s.log.length >= MAX_BUFFERED_LOG) {
     // Drop the oldest tenth at once: one splice per request on a full buffer moved 10,000 entries
     // every time, exactly when the process was already behind.
@@ -211,11 +219,13 @@ function takeBatch(s: UsageState): Batch {
     id: randomUUID(),
     increments: [...s.buckets.values()],
     lastUsed: s.lastUsed,
+    lastUsedPrevious: s.lastUsedPrevious,
     log: s.log,
     oldestPendingAt: s.oldestPendingAt,
   };
   s.buckets = new Map();
   s.lastUsed = new Map();
+  s.lastUsedPrevious = new Map();
   s.log = [];
   s.oldestPendingAt = 0;
   return batch;
@@ -229,7 +239,7 @@ async function writeBatch(s: UsageState, options: { prune?: boolean }): Promise<
     return { requests: 0, buckets: 0, logEntries: 0, pruned: 0 };
   }
   const batch = s.unconfirmed ?? takeBatch(s);
-  const { increments, lastUsed, log } = batch;
+  const { increments, lastUsed, lastUsedPrevious, log } = batch;
   const requests = increments.reduce((n, b) => n + b.success + b.denied + b.rateLimited, 0);
   const pruneKeys = new Set(s.pruneKeys);
   for (const entry of log) pruneKeys.add(entry.keyId);
@@ -242,6 +252,7 @@ async function writeBatch(s: UsageState, options: { prune?: boolean }): Promise<
       const organisations = await lockExistingKeys({ keyIds, db: tx });
       await addHourlyUsage({ increments, organisations, db: tx });
       await touchLastUsedOf(tx, lastUsed, organisations);
+      await touchLastUsedOf(tx, lastUsedPrevious, organisations, 'previous_key_last_used_at');
       await insertAccessLog({ entries: log.filter((e) => organisations.has(e.keyId)), db: tx });
       if (!shouldPrune) return 0;
       const now = Date.now();
@@ -276,9 +287,10 @@ async function touchLastUsedOf(
   tx: Executor,
   lastUsed: Map<string, Date>,
   organisations: Map<string, string>,
+  column: 'last_used_at' | 'previous_key_last_used_at' = 'last_used_at',
 ) {
   const existing = new Map([...lastUsed].filter(([id]) => organisations.has(id)));
-  await touchLastUsed({ lastUsed: existing, db: tx });
+  await touchLastUsed({ lastUsed: existing, column, db: tx });
 }
 
 /**

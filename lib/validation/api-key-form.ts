@@ -34,6 +34,19 @@ export function readApiKeyForm(formData: FormData, mode: 'create' | 'update'): R
   if (!(mode === 'update' && initial !== undefined && initial === expiry)) {
     input.expiry_date = expiry === '' ? null : expiry;
   }
+  // IP allowlist: one entry a line (commas too); empty means anywhere. Rate limit: empty means none.
+  const ips = text('allowed_ips');
+  if (ips !== undefined) {
+    input.allowed_ips = ips
+      .split(/[\n,]/)
+      .map((s) => s.trim())
+      .filter(Boolean);
+  }
+  const rate = text('rate_limit_per_minute');
+  if (rate !== undefined) {
+    const trimmed = rate.trim();
+    input.rate_limit_per_minute = trimmed === '' ? null : /^\d+$/.test(trimmed) ? Number(trimmed) : trimmed;
+  }
   // An edit form has the Protected checkbox (and a marker, since an unticked box sends nothing).
   if (mode === 'update' && formData.get('protected_field') !== null) {
     input.protected = formData.get('protected') === 'on';

@@ -22,6 +22,11 @@ const view = {
   regeneratedAt: null,
   disabledAt: null,
   revokedAt: null,
+  allowedIps: null,
+  rateLimitPerMinute: null,
+  rotation: null,
+  leak: null,
+  outsidePolicy: false,
 };
 
 describe('API key responses', () => {

@@ -7,6 +7,7 @@ import {
   resolvePermission,
   type Permission,
 } from '@/lib/permissions';
+import { MAX_ALLOWED_IPS, normaliseAllowedIp } from '@/lib/keys/allowed-ips';
 
 export const API_KEY_STATUS_FILTERS = [
   'all',
@@ -111,6 +112,58 @@ export const tenantsSchema = z.union(
   { error: 'Choose "all" or a list of organisation ids.' },
 );
 
+/**
+ * The addresses a key may be used from: IPv4/IPv6 addresses or CIDR ranges, normalised. Empty or
+ * null: anywhere. An allow-all range (0.0.0.0/0, ::/0) is refused: it would read as a restriction.
+ */
+export const allowedIpsSchema = z
+  .union([
+    z.array(z.string(), { error: 'Give a list of IP addresses or CIDR ranges.' }).max(MAX_ALLOWED_IPS, {
+      error: `At most ${MAX_ALLOWED_IPS} entries.`,
+    }),
+    z.null(),
+  ])
+  .optional()
+  .transform((list, ctx): string[] | null | undefined => {
+    if (list === undefined || list === null) return list;
+    const out: string[] = [];
+    list.forEach((entry, i) => {
+      const result = normaliseAllowedIp(entry);
+      if (!result.ok) ctx.addIssue({ code: 'custom', path: [i], message: result.message });
+      else if (!out.includes(result.value)) out.push(result.value);
+    });
+    return out.length ? out : null;
+  });
+
+export const MAX_RATE_LIMIT_PER_MINUTE = 100_000;
+/** Requests a minute across every instance; null: no limit. */
+export const rateLimitSchema = z
+  .union([
+    z
+      .number({ error: 'Enter a whole number of requests a minute, or null for no limit.' })
+      .int('Enter a whole number of requests a minute.')
+      .min(1, 'At least 1 request a minute (null: no limit).')
+      .max(MAX_RATE_LIMIT_PER_MINUTE, `At most ${MAX_RATE_LIMIT_PER_MINUTE} requests a minute.`),
+    z.null(),
+  ])
+  .optional()
+  .meta({
+    description:
+      'Requests a minute across all instances; null: no limit. Stored and shown now; enforced (429 rate_limited) once the shared rate limiter is in place.',
+  });
+
+export const MAX_GRACE_PERIOD_SECONDS = 7 * 24 * 60 * 60;
+/** The regenerate request: how long the old secret keeps working next to the new one. */
+export const regenerateApiKeySchema = z.strictObject({
+  grace_period_seconds: z
+    .number({ error: 'Give the overlap in seconds.' })
+    .int('Give the overlap in whole seconds.')
+    .min(0, 'The overlap cannot be negative.')
+    .max(MAX_GRACE_PERIOD_SECONDS, 'The overlap can be at most 7 days (604800 seconds).')
+    .default(0),
+});
+export type RegenerateApiKeyInput = z.output<typeof regenerateApiKeySchema>;
+
 const nameSchema = z
   .string({ error: 'Enter a name.' })
   .trim()
@@ -131,6 +184,8 @@ export const createApiKeySchema = z.strictObject({
    * one tenant of a calling one-tenant key. A calling key that reaches several tenants must name them.
    */
   tenants: tenantsSchema.optional(),
+  allowed_ips: allowedIpsSchema,
+  rate_limit_per_minute: rateLimitSchema,
   /** Superadmins may create a key owned by another organisation; defaults to the creator's. */
   organisation_id: z.uuid().optional(),
 });
@@ -143,6 +198,8 @@ export const updateApiKeySchema = z
     expiry_date: expiryDateSchema,
     permissions: permissionsSchema.optional(),
     tenants: tenantsSchema.optional(),
+    allowed_ips: allowedIpsSchema,
+    rate_limit_per_minute: rateLimitSchema,
     /** A protected key cannot be deleted (it can still be disabled or revoked); false unprotects it. */
     protected: z.boolean({ error: 'Protected is true or false.' }).optional(),
   })
@@ -266,6 +323,17 @@ export const apiKeyResponseSchema = z.object({
   regenerated: isoDateTime.nullable(),
   disabled: isoDateTime.nullable(),
   revoked: isoDateTime.nullable(),
+  /** Addresses or CIDR ranges the key may be used from; null: anywhere. */
+  allowed_ips: z.array(z.string()).nullable(),
+  /** Requests a minute across all instances; null: no limit. */
+  rate_limit_per_minute: z.number().int().nullable(),
+  /** During a rotation's overlap: the old secret's visible identifier and when it stops working. */
+  previous_masked_key: z.string().nullable(),
+  previous_key_expires_at: isoDateTime.nullable(),
+  /** Set when a secret scanner reported the key leaked (it was revoked at that moment). */
+  leaked: z.object({ at: isoDateTime, url: z.string().nullable() }).nullable(),
+  /** The key breaks its organisation's key policy (no expiry, or one beyond the maximum lifetime). */
+  outside_policy: z.boolean(),
 });
 export type ApiKeyResponse = z.output<typeof apiKeyResponseSchema>;
 
@@ -307,6 +375,11 @@ type KeyViewLike = {
   regeneratedAt: Date | null;
   disabledAt: Date | null;
   revokedAt: Date | null;
+  allowedIps: string[] | null;
+  rateLimitPerMinute: number | null;
+  rotation: { previousVisibleId: string; endsAt: Date } | null;
+  leak: { at: Date; url: string | null } | null;
+  outsidePolicy: boolean;
 };
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -333,9 +406,46 @@ export function toApiKeyResponse(view: KeyViewLike): ApiKeyResponse {
     regenerated: iso(view.regeneratedAt),
     disabled: iso(view.disabledAt),
     revoked: iso(view.revokedAt),
+    allowed_ips: view.allowedIps,
+    rate_limit_per_minute: view.rateLimitPerMinute,
+    previous_masked_key: view.rotation?.previousVisibleId ?? null,
+    previous_key_expires_at: iso(view.rotation?.endsAt ?? null),
+    leaked: view.leak ? { at: view.leak.at.toISOString(), url: view.leak.url } : null,
+    outside_policy: view.outsidePolicy,
   });
 }
 
 export function toCreatedApiKeyResponse(view: KeyViewLike, secret: string): CreatedApiKeyResponse {
   return createdApiKeyResponseSchema.parse({ ...toApiKeyResponse(view), api_key: secret });
+}
+
+/** GET /crm/api-keys/{id}/rotation: which secret callers use while both work. */
+export const rotationResponseSchema = z.object({
+  rotating: z.boolean().meta({ description: 'Whether a rotation overlap is running now.' }),
+  previous_masked_key: z.string().nullable(),
+  previous_key_expires_at: isoDateTime.nullable(),
+  last_hour: z
+    .object({ current_secret: z.number().int(), previous_secret: z.number().int() })
+    .nullable()
+    .meta({ description: 'Requests in the current and the previous clock hour, per secret.' }),
+  previous_key_last_used: isoDateTime.nullable(),
+});
+
+export function rotationOutput(
+  usage: {
+    endsAt: Date;
+    previousVisibleId: string;
+    lastHour: { current: number; previous: number };
+    previousLastUsedAt: Date | null;
+  } | null,
+) {
+  return rotationResponseSchema.parse({
+    rotating: usage !== null,
+    previous_masked_key: usage?.previousVisibleId ?? null,
+    previous_key_expires_at: iso(usage?.endsAt ?? null),
+    last_hour: usage
+      ? { current_secret: usage.lastHour.current, previous_secret: usage.lastHour.previous }
+      : null,
+    previous_key_last_used: iso(usage?.previousLastUsedAt ?? null),
+  });
 }

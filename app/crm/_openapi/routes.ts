@@ -9,6 +9,12 @@ import * as apiKey from '@/app/crm/api-keys/[id]/route';
 import * as apiKeyDisable from '@/app/crm/api-keys/[id]/disable/route';
 import * as apiKeyEnable from '@/app/crm/api-keys/[id]/enable/route';
 import * as apiKeyRegenerate from '@/app/crm/api-keys/[id]/regenerate/route';
+import * as apiKeyEndOverlap from '@/app/crm/api-keys/[id]/end-overlap/route';
+import * as apiKeyRotation from '@/app/crm/api-keys/[id]/rotation/route';
+import * as apiKeyPolicy from '@/app/crm/api-keys/policy/route';
+import * as secretScanningReports from '@/app/crm/secret-scanning/reports/route';
+import { secretScanningReportSchema, secretScanningResponseSchema } from '@/lib/validation/secret-scanning';
+import { keyPolicyResponseSchema, keyPolicySchema } from '@/lib/validation/key-policy';
 import * as apiKeyUsage from '@/app/crm/api-keys/[id]/usage/route';
 import * as apiKeyRevoke from '@/app/crm/api-keys/[id]/revoke/route';
 import * as calls from '@/app/crm/calls/route';
@@ -57,6 +63,8 @@ import {
   createApiKeySchema,
   createdApiKeyResponseSchema,
   listApiKeysSchema,
+  regenerateApiKeySchema,
+  rotationResponseSchema,
   updateApiKeySchema,
 } from '@/lib/validation/api-keys';
 import { listQuerySchema, pageSchema } from '@/lib/validation/crm';
@@ -189,6 +197,24 @@ export function openApiRoutes(): RouteDoc[] {
         errors: ['forbidden', 'name_taken'],
       },
     }),
+    defineRoute('/crm/api-keys/policy', apiKeyPolicy, {
+      GET: {
+        summary: "The organisation's key policy",
+        description: '"Keys must expire" and the maximum lifetime of integration keys.',
+        response: keyPolicyResponseSchema,
+      },
+      PUT: {
+        summary: "Set the organisation's key policy",
+        description:
+          'Creating, editing the expiry of, or regenerating a key outside the policy is then refused (422, ' +
+          '`expiry_date`). Keys made before it are listed with `outside_policy: true`; PATCH their ' +
+          '`expiry_date` to bring them in. Audited.',
+        body: keyPolicySchema,
+        example: { keys_must_expire: true, max_lifetime_days: 90 },
+        response: keyPolicyResponseSchema,
+        errors: ['forbidden'],
+      },
+    }),
     defineRoute('/crm/api-keys/{id}', apiKey, {
       GET: { summary: 'Get an API key', response: apiKeyResponseSchema },
       PATCH: {
@@ -224,11 +250,36 @@ export function openApiRoutes(): RouteDoc[] {
     defineRoute('/crm/api-keys/{id}/regenerate', apiKeyRegenerate, {
       POST: {
         summary: 'Regenerate an API key',
-        description: 'A new secret (in `api_key`, shown once); the old one fails from the next request.',
+        description:
+          'A new secret (in `api_key`, shown once). With `grace_period_seconds` (0 to 604800, never past the ' +
+          "key's own expiry) the old secret keeps working until `previous_key_expires_at`, so callers can " +
+          'switch without downtime; from that moment it is refused (401). Without it (0, the default) the ' +
+          'old secret fails from the next request. Regenerating during an overlap ends the older secret at ' +
+          "once. Refused (422, `expiry_date`) while the key's expiry is outside the organisation's key policy.",
+        body: regenerateApiKeySchema,
+        example: { grace_period_seconds: 86400 },
         response: createdApiKeyResponseSchema,
         status: 201,
         idempotent: true,
         errors: ['forbidden', 'key_revoked_final'],
+      },
+    }),
+    defineRoute('/crm/api-keys/{id}/rotation', apiKeyRotation, {
+      GET: {
+        summary: 'Which secret callers use during a rotation',
+        description:
+          'While both secrets work: requests per secret in the current and previous clock hour, and when ' +
+          'the old secret was last used, so you can see when it has gone quiet. `rotating: false` otherwise.',
+        response: rotationResponseSchema,
+      },
+    }),
+    defineRoute('/crm/api-keys/{id}/end-overlap', apiKeyEndOverlap, {
+      POST: {
+        summary: 'End a rotation overlap now',
+        description:
+          'The previous secret is refused from the next request. Nothing happens when no overlap runs.',
+        response: apiKeyResponseSchema,
+        errors: ['forbidden'],
       },
     }),
     defineRoute('/crm/api-keys/{id}/disable', apiKeyDisable, {
@@ -316,6 +367,45 @@ export function openApiRoutes(): RouteDoc[] {
         response: analyticsSummarySchema,
       },
     }),
+    defineRoute(
+      '/crm/secret-scanning/reports',
+      secretScanningReports,
+      {
+        POST: {
+          summary: 'Report leaked keys (secret scanning)',
+          description:
+            'For secret scanners (the secret-scanning partner format): a JSON array of found tokens. The raw ' +
+            'body must be signed with ECDSA P-256 / SHA-256 by a key listed in the file named by ' +
+            '`SECRET_SCANNING_KEYS_FILE`; an unsigned or forged report is refused (401 `signature_invalid`) ' +
+            'and changes nothing. Each token of ours is revoked at once and labelled `true_positive`; every ' +
+            'other token is a `false_positive`, answered in the same time.',
+          body: secretScanningReportSchema,
+          example: [
+            {
+              token: 'sk_live_…',
+              type: 'crm_api_key',
+              url: 'https://github.com/o/r/blob/abc/.env',
+              source: 'content',
+            },
+          ],
+          response: secretScanningResponseSchema,
+          headers: [
+            {
+              name: 'Github-Public-Key-Identifier',
+              description: "The identifier of the scanner's signing key (its `key_identifier`).",
+              required: true,
+            },
+            {
+              name: 'Github-Public-Key-Signature',
+              description: 'Base64 DER ECDSA P-256 / SHA-256 signature of the raw request body.',
+              required: true,
+            },
+          ],
+          errors: ['signature_invalid'],
+        },
+      },
+      'Secret scanning',
+    ),
     defineRoute(
       '/crm/health',
       health,

@@ -5,14 +5,16 @@ import { z } from 'zod';
 import {
   createApiKey,
   deleteApiKey,
+  fitKeyToPolicy,
   regenerateApiKey,
   revokeApiKey,
   setApiKeyEnabled,
   updateApiKey,
 } from '@/lib/services/api-keys';
+import { endRotationNow } from '@/lib/services/key-rotation';
 import { runServerAction, type ActionState } from '@/lib/server-action';
 import { formFieldErrors, readApiKeyForm } from '@/lib/validation/api-key-form';
-import { createApiKeySchema, updateApiKeySchema } from '@/lib/validation/api-keys';
+import { createApiKeySchema, regenerateApiKeySchema, updateApiKeySchema } from '@/lib/validation/api-keys';
 
 /**
  * Server actions of the API key pages. Every export is a public endpoint: each runs through
@@ -78,19 +80,21 @@ export async function updateApiKeyAction(
   });
 }
 
-export async function regenerateApiKeyAction(id: string): Promise<KeyActionState> {
+export async function regenerateApiKeyAction(id: string, graceSeconds: unknown = 0): Promise<KeyActionState> {
   return runServerAction({
     name: 'regenerateApiKey',
     audience: 'admin',
-    schema: idSchema,
-    input: id,
-    invalidMessage: 'No such API key.',
+    schema: z.object({ id: idSchema, input: regenerateApiKeySchema }),
+    input: { id, input: { grace_period_seconds: graceSeconds } },
+    invalidMessage: 'Choose how long the old secret keeps working (at most 7 days).',
     run: async ({ actor, context, data }): Promise<KeyActionState> => {
-      const { key, secret } = await regenerateApiKey(actor, data, context);
-      revalidate(data);
+      const { key, secret } = await regenerateApiKey(actor, data.id, data.input, context);
+      revalidate(data.id);
       return {
         status: 'success',
-        message: `API key "${key.name}" regenerated. The old key no longer works.`,
+        message: key.rotation
+          ? `API key "${key.name}" regenerated. The old secret works until ${key.rotation.endsAt.toISOString().replace('T', ' ').slice(0, 16)} UTC.`
+          : `API key "${key.name}" regenerated. The old key no longer works.`,
         key: masked(key),
         secret,
       };
@@ -167,6 +171,44 @@ export async function deleteApiKeyAction(id: string, from: 'list' | 'detail'): P
       await deleteApiKey(actor, data.id, context);
       if (data.from === 'list') revalidate(data.id);
       return { status: 'success', message: 'API key deleted. Its audit trail is kept.' };
+    },
+  });
+}
+
+export async function endRotationAction(id: string): Promise<KeyActionState> {
+  return runServerAction({
+    name: 'endRotation',
+    audience: 'admin',
+    schema: idSchema,
+    input: id,
+    invalidMessage: 'No such API key.',
+    run: async ({ actor, context, data }): Promise<KeyActionState> => {
+      const key = await endRotationNow(actor, data, context);
+      revalidate(data);
+      return {
+        status: 'success',
+        message: `The old secret of "${key.name}" no longer works.`,
+        key: masked(key),
+      };
+    },
+  });
+}
+
+export async function fitKeyToPolicyAction(id: string): Promise<KeyActionState> {
+  return runServerAction({
+    name: 'fitKeyToPolicy',
+    audience: 'admin',
+    schema: idSchema,
+    input: id,
+    invalidMessage: 'No such API key.',
+    run: async ({ actor, context, data }): Promise<KeyActionState> => {
+      const key = await fitKeyToPolicy(actor, data, context);
+      revalidate(data);
+      return {
+        status: 'success',
+        message: `"${key.name}" now expires ${key.expiresAt?.toISOString().slice(0, 10)}, within the policy.`,
+        key: masked(key),
+      };
     },
   });
 }

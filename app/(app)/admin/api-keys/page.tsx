@@ -3,7 +3,8 @@ import { EXPIRING_SOON_DAYS } from '@/lib/keys/lifecycle';
 import Link from 'next/link';
 import { mayChooseAnyTenant, seesEveryOrganisation } from '@/lib/access';
 import { actorFromUser, requireAdmin } from '@/lib/auth/session';
-import { getApiKeySummary, listApiKeys, listGrantableTenants } from '@/lib/services/api-keys';
+import { getApiKeySummary, listApiKeys, listGrantableTenants, listLeakedKeys } from '@/lib/services/api-keys';
+import { LeakedKeysBanner } from '@/components/api-keys/leaked-keys-banner';
 import type { ApiKeyStatusFilter } from '@/lib/validation/api-keys';
 import { LIST_DEFAULTS, listHref, readListParams } from './list-params';
 import { ApiKeysPageClient } from './page-client';
@@ -18,10 +19,11 @@ export default async function ApiKeysPage({
   const user = await requireAdmin();
   const actor = actorFromUser(user);
   const filter = readListParams(await searchParams);
-  const [list, summary, organisations] = await Promise.all([
+  const [list, summary, organisations, leaked] = await Promise.all([
     listApiKeys(actor, filter),
     getApiKeySummary(actor),
     listGrantableTenants(actor),
+    listLeakedKeys(actor),
   ]);
 
   const widgets: { label: string; value: number; status: ApiKeyStatusFilter; tone: string; hint?: string }[] =
@@ -59,6 +61,7 @@ export default async function ApiKeysPage({
           API reference and request samples
         </Link>
       </div>
+      <LeakedKeysBanner keys={leaked} />
       <section aria-label="Summary" className="grid grid-cols-2 gap-3 sm:grid-cols-5">
         {widgets.map((w) => (
           <Link

@@ -2,7 +2,8 @@
 
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { setApiAccessForNonAdmins } from '@/lib/services/organisation-settings';
+import { setApiAccessForNonAdmins, setKeyPolicy } from '@/lib/services/organisation-settings';
+import { keyPolicySchema } from '@/lib/validation/key-policy';
 import { clearPersonalKey } from '@/lib/services/personal-keys';
 import { runServerAction, type ActionState } from '@/lib/server-action';
 
@@ -58,6 +59,30 @@ export async function clearUserKeyAction(
         status: 'success',
         message: 'API key cleared. The user must generate a new one to regain access.',
       };
+    },
+  });
+}
+
+export async function setKeyPolicyAction(
+  _prev: SecurityActionState,
+  formData: FormData,
+): Promise<SecurityActionState> {
+  const mustExpire = formData.get('keys_must_expire') === 'true';
+  const days = formData.get('max_lifetime_days');
+  return runServerAction({
+    name: 'setKeyPolicy',
+    audience: 'admin',
+    schema: keyPolicySchema,
+    input: {
+      keys_must_expire: mustExpire,
+      max_lifetime_days: mustExpire && typeof days === 'string' && days !== '' ? Number(days) : null,
+    },
+    invalidMessage: 'Choose 90, 180 or 365 days, or no maximum.',
+    run: async ({ actor, user, context, data }) => {
+      await setKeyPolicy(actor, user.organisationId, data, context);
+      revalidatePath('/admin/security', 'layout');
+      revalidatePath('/admin/api-keys', 'layout');
+      return { status: 'success', message: 'Key policy saved.' };
     },
   });
 }

@@ -7,6 +7,7 @@ import { getOrganisationSettings } from '@/lib/services/organisation-settings';
 import { listPersonalKeys } from '@/lib/services/personal-keys';
 import { ApiAccessSwitch } from './components/api-access-switch';
 import { ClearKeyButton } from './components/clear-key-button';
+import { KeyPolicyForm } from './components/key-policy-form';
 
 export const metadata: Metadata = { title: 'Security' };
 
@@ -31,6 +32,10 @@ export default async function SecurityPage() {
           Roles and security
         </h2>
         <ApiAccessSwitch allowed={settings.apiAccessForNonAdmins} />
+      </section>
+
+      <section aria-label="API key policy" className="rounded-xl border border-slate-200 bg-white p-6">
+        <KeyPolicyForm policy={settings.keyPolicy} />
       </section>
 
       <section aria-labelledby="management-heading" className="space-y-3">

@@ -3,13 +3,18 @@ import { toWebhookRows } from '@/components/webhooks/rows';
 import { canOpenAdminPages } from '@/lib/access';
 import { actorFromUser, requireUser } from '@/lib/auth/session';
 import { getPersonalKeyOverview } from '@/lib/services/personal-keys';
+import { listLeakedKeys } from '@/lib/services/api-keys';
+import { LeakedKeysBanner } from '@/components/api-keys/leaked-keys-banner';
 import { ApiSettingsClient } from './page-client';
 
 export const metadata: Metadata = { title: 'API access' };
 
 export default async function ApiSettingsPage() {
   const user = await requireUser();
-  const overview = await getPersonalKeyOverview(actorFromUser(user));
+  const [overview, leaked] = await Promise.all([
+    getPersonalKeyOverview(actorFromUser(user)),
+    listLeakedKeys(actorFromUser(user), { personal: true }),
+  ]);
   return (
     <div className="space-y-8">
       <div>
@@ -20,6 +25,7 @@ export default async function ApiSettingsPage() {
           or <code className="font-mono">Authorization: Bearer</code>.
         </p>
       </div>
+      <LeakedKeysBanner keys={leaked} linkKeys={false} />
       <ApiSettingsClient
         admin={canOpenAdminPages(user)}
         organisationName={user.organisationName}

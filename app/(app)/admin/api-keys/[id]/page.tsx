@@ -14,6 +14,10 @@ import { RESOURCES, summarisePermissions } from '@/lib/permissions';
 import { getApiKey, listApiKeyAuditTrail, listGrantableTenants } from '@/lib/services/api-keys';
 import { formatExpiry } from '@/lib/format';
 import { StatusBadge } from '../components/status-badge';
+import { KeyNotes } from '../components/key-notes';
+import { LeakBanner } from '../components/leak-banner';
+import { RotationPanel } from '../components/rotation-panel';
+import { getRotationUsage } from '@/lib/services/key-rotation';
 import { KeyDetailActions } from './page-client';
 
 export const metadata: Metadata = { title: 'API key' };
@@ -55,9 +59,10 @@ export default async function ApiKeyDetailPage({
     if (isAppError(error) && error.code === 'not_found') notFound();
     throw error;
   }
-  const [trail, organisations] = await Promise.all([
+  const [trail, organisations, rotation] = await Promise.all([
     listApiKeyAuditTrail(actor, id),
     listGrantableTenants(actor),
+    getRotationUsage(actor, id),
   ]);
 
   const names = new Map<string, string>([
@@ -97,6 +102,17 @@ export default async function ApiKeyDetailPage({
           : 'No expiry',
     ],
     ['Last used', <RelativeTime key="u" value={key.lastUsedAt} showExact />],
+    [
+      'Allowed IP addresses',
+      key.allowedIps ? (
+        <span key="ips" className="font-mono text-xs">
+          {key.allowedIps.join(', ')}
+        </span>
+      ) : (
+        'Anywhere'
+      ),
+    ],
+    ['Rate limit', key.rateLimitPerMinute ? `${key.rateLimitPerMinute} requests a minute` : 'No limit'],
   ];
   if (key.regeneratedAt) facts.push(['Last regenerated', <ExactTime key="r" value={key.regeneratedAt} />]);
 
@@ -112,6 +128,9 @@ export default async function ApiKeyDetailPage({
               {key.name} <StatusBadge status={key.displayStatus} />
               {key.protected && <Badge tone="indigo">Protected</Badge>}
             </h1>
+            <div className="mt-2">
+              <KeyNotes apiKey={key} />
+            </div>
             <p className="mt-1 font-mono text-sm text-slate-600">{key.visibleId}</p>
           </div>
           <KeyDetailActions
@@ -145,6 +164,8 @@ export default async function ApiKeyDetailPage({
           </p>
         </div>
       )}
+      {key.leak && <LeakBanner leak={key.leak} />}
+      {rotation && <RotationPanel keyId={key.id} usage={rotation} />}
 
       <section
         aria-labelledby="details-heading"

@@ -13,6 +13,7 @@ import type { KeyActionState } from '../actions';
 import { ErrorSummary, useFocusFirstInvalid } from './form-errors';
 import { PermissionGrid } from './permission-grid';
 import { TenantPicker } from './tenant-picker';
+import { KeyRestrictionFields } from './key-restriction-fields';
 
 export type KeyFormValues = {
   name: string;
@@ -20,6 +21,8 @@ export type KeyFormValues = {
   expiresAt: Date | null;
   permissions: string[];
   tenants: 'all' | string[];
+  allowedIps?: string[] | null;
+  rateLimitPerMinute?: number | null;
   protected?: boolean;
 };
 
@@ -258,6 +261,12 @@ export function ApiKeyForm({
         defaultValue={initial?.tenants ?? [tenantChoices.ownOrganisationId]}
         locked={mode === 'edit' && initial?.tenants === 'all' && !tenantChoices.canChooseAll}
         errors={errors.tenants}
+      />
+      <KeyRestrictionFields
+        idPrefix={id}
+        allowedIps={initial?.allowedIps ?? null}
+        rateLimitPerMinute={initial?.rateLimitPerMinute ?? null}
+        errors={errors}
       />
       {mode === 'edit' && (
         <div>

@@ -10,7 +10,6 @@ import type { ApiKeyView } from '@/lib/services/api-keys';
 import { protectedKeyMessage } from '@/lib/validation/api-keys';
 import {
   deleteApiKeyAction,
-  regenerateApiKeyAction,
   revokeApiKeyAction,
   setApiKeyEnabledAction,
   setApiKeyProtectedAction,
@@ -18,6 +17,7 @@ import {
   type KeyActionState,
 } from '../actions';
 import { ApiKeyForm, type TenantChoices } from './api-key-form';
+import { RegenerateDialog } from './regenerate-dialog';
 import { SecretReveal } from '@/components/ui/secret-reveal';
 
 type Open = null | 'edit' | 'regenerate' | 'disable' | 'revoke' | 'delete';
@@ -101,6 +101,8 @@ export function KeyActions({
               expiresAt: apiKey.expiresAt,
               permissions: apiKey.permissions,
               tenants: apiKey.allTenants ? 'all' : apiKey.tenants.map((t) => t.id),
+              allowedIps: apiKey.allowedIps,
+              rateLimitPerMinute: apiKey.rateLimitPerMinute,
               protected: apiKey.protected,
             }}
             tenantChoices={tenantChoices}
@@ -108,21 +110,7 @@ export function KeyActions({
           />
         </Dialog>
       )}
-      {open === 'regenerate' && (
-        <ConfirmAction
-          title={`Regenerate "${apiKey.name}"?`}
-          confirmLabel="Regenerate key"
-          action={regenerateApiKeyAction.bind(null, apiKey.id)}
-          onClose={close}
-          showsSecret
-        >
-          <p>
-            A new secret replaces <span className="font-mono">{apiKey.visibleId}</span>.{' '}
-            <strong>The old key stops working at once</strong>: every integration using it fails until it gets
-            the new one. Name, description, permissions and tenants stay the same.
-          </p>
-        </ConfirmAction>
-      )}
+      {open === 'regenerate' && <RegenerateDialog apiKey={apiKey} onClose={close} />}
       {open === 'disable' && (
         <ConfirmAction
           title={`Disable "${apiKey.name}"?`}

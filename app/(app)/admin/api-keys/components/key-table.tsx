@@ -11,6 +11,7 @@ import type { ApiKeySort, ListApiKeysInput } from '@/lib/validation/api-keys';
 import { listHref } from '../list-params';
 import type { TenantChoices } from './api-key-form';
 import { KeyActions } from './key-actions';
+import { KeyNotes } from './key-notes';
 import { StatusBadge } from './status-badge';
 
 const DAY = 86_400_000;
@@ -172,7 +173,10 @@ export function KeyTable({
               <code className="font-mono text-xs whitespace-nowrap">{k.visibleId}</code>
             </Cell>
             <Cell label="Status">
-              <StatusBadge status={k.displayStatus} />
+              <span className="flex flex-col items-start gap-1">
+                <StatusBadge status={k.displayStatus} />
+                <KeyNotes apiKey={k} />
+              </span>
             </Cell>
             <Cell label="Permissions">
               <p className="line-clamp-2 text-xs sm:max-w-44" title={permissions}>

@@ -79,7 +79,11 @@ test('the usage endpoint checks the window, the permission and the organisation'
     expect((await globexAdmin.get(`/crm/api-keys/${key.id}/usage`)).status()).toBe(404);
     expect((await user.get(`/crm/api-keys/${key.id}/usage`)).status()).toBe(403);
 
-    const reader = await createKey(admin, { permissions: ['api_keys:read'], tenants: [acmeId] });
+    // A key sees another key only if it holds every permission that key holds (docs/access.md).
+    const reader = await createKey(admin, {
+      permissions: ['api_keys:read', 'customers:read'],
+      tenants: [acmeId],
+    });
     const res = await admin.get(`/crm/api-keys/${key.id}/usage?window=7d`, {
       headers: { Authorization: `Bearer ${reader.secret}` },
     });

@@ -261,7 +261,7 @@ function operationId(method: HttpMethod, path: string): string {
   return [method.toLowerCase(), ...words.map((w) => w[0].toUpperCase() + w.slice(1))].join('');
 }
 
-type OperationGuard = Exclude<RouteGuard, { kind: 'method-not-allowed' }>;
+type OperationGuard = Exclude<RouteGuard, { kind: 'method-not-allowed' } | { kind: 'unknown-path' }>;
 
 function errorCodesFor(
   guard: OperationGuard,
@@ -324,7 +324,7 @@ function buildOperation(
   origin: string,
 ): OpenApiOperation {
   const guard = routeGuard(route.module[method]);
-  if (!guard || guard.kind === 'method-not-allowed') {
+  if (!guard || guard.kind === 'method-not-allowed' || guard.kind === 'unknown-path') {
     throw new Error(
       `${method} ${route.path} is not made with withKey or withoutKey, so its guard is unknown.`,
     );

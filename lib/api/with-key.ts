@@ -86,7 +86,9 @@ export type RouteGuard =
   | { kind: 'key'; options: WithKeyOptions }
   | { kind: 'public' }
   /** Answers 405 only: not an operation, so the document leaves it out. */
-  | { kind: 'method-not-allowed'; allowed: readonly string[] };
+  | { kind: 'method-not-allowed'; allowed: readonly string[] }
+  /** Any path under /crm that no route serves: 404 in the API's format, not an operation either. */
+  | { kind: 'unknown-path' };
 
 const GUARD = Symbol.for('crm.route-guard');
 
@@ -286,4 +288,15 @@ export function methodNotAllowed(allowed: readonly string[]) {
     }),
   );
   return withGuard(handler, { kind: 'method-not-allowed', allowed });
+}
+
+/**
+ * Every method of a path under /crm that no route serves: 404 not_found in the API's JSON error
+ * format (not the web app's HTML page), so scripts always get a stable code.
+ */
+export function unknownApiPath() {
+  const handler = withoutKey(() => {
+    throw new AppError('not_found', 'No such API path. The API document is at /crm/openapi.json.');
+  });
+  return withGuard(handler, { kind: 'unknown-path' });
 }

@@ -17,6 +17,7 @@ const NOT_RESOURCES: Record<string, string> = {
   me: 'who the calling key is: any valid key',
   health: 'public health check',
   'openapi.json': 'the public API document',
+  '[...unknown]': 'any other path under /crm: 404 not_found in the API error format',
 };
 
 /**

@@ -16,6 +16,8 @@ function routeFiles(dir = APP_CRM, segments: string[] = ['crm']): { path: string
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
+      // The catch-all answers 404 for paths no route serves: not an operation.
+      if (entry.name.startsWith('[...')) continue;
       // Route groups "(x)" add no segment; "[id]" is a parameter.
       const segment = /^\(.*\)$/.test(entry.name) ? null : entry.name.replace(/^\[(.+)\]$/, '{$1}');
       out.push(...routeFiles(full, segment ? [...segments, segment] : segments));

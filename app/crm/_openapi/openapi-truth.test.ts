@@ -32,6 +32,8 @@ describe('the OpenAPI document tells the whole truth', () => {
     for (const { path, method } of updates) {
       const schema = body(path, method);
       if (path === '/crm/webhooks/{id}') expect(schema.required).toContain('status');
+      // A whole-object PUT with required fields cannot be empty either.
+      else if (method === 'put' && Array.isArray(schema.required) && schema.required.length > 0) continue;
       else expect(schema.minProperties, `${method} ${path}`).toBe(1);
     }
   });

@@ -623,7 +623,7 @@ test('access matrix: every actor × operation × target is allowed or denied as 
               permissions: ['customers:read'],
             });
           case 'action:regenerate':
-            return callAction(s, action('regenerateApiKeyAction'), [keyArgs(), IDLE]);
+            return callAction(s, action('regenerateApiKeyAction'), [keyArgs(), 0]);
           case 'action:disable':
             return callAction(s, action('setApiKeyEnabledAction'), [keyArgs(), false, IDLE]);
           case 'action:enable':

@@ -11,8 +11,8 @@ import { createKey, keyHeader, signInOverHttp } from './helpers/api';
 test.describe('two app instances on one database', () => {
   test.skip(!HAS_POSTGRES, 'needs PostgreSQL (DATABASE_URL)');
 
-  const portA = PORTS.postgres + 10;
-  const portB = PORTS.postgres + 11;
+  const portA = PORTS.postgres + 13;
+  const portB = PORTS.postgres + 14;
   const servers: ChildProcess[] = [];
   let drop: (() => Promise<void>) | undefined;
 

@@ -61,9 +61,9 @@ function send(
 test('outage, recovery, metrics, drain and a log without secrets', async ({}, testInfo) => {
   test.skip(!HAS_POSTGRES || testInfo.project.name !== 'api:postgres', 'needs PostgreSQL; runs once');
   test.setTimeout(180_000);
-  const port = PORTS.postgres + 20;
+  const port = PORTS.postgres + 23;
   const created = await createTestDatabase(process.env.DATABASE_URL!, 'reliability');
-  const proxy = await new PgProxy({ target: created.url }).start(PORTS.postgres + 21);
+  const proxy = await new PgProxy({ target: created.url }).start(PORTS.postgres + 24);
   let child: ChildProcess | undefined;
   let output = '';
   const direct = openDatabase({ url: created.url, dataDir: '' });

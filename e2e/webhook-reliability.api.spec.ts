@@ -35,9 +35,9 @@ test.describe('webhook delivery under failure', () => {
     // A small pool (2 slots per receiver), so a hanging receiver with many events could fill it.
     WEBHOOKS_CONCURRENCY: '8',
   };
-  const appPort = PORTS.postgres + 30;
-  const secondAppPort = PORTS.postgres + 31;
-  const proxyPort = PORTS.postgres + 39;
+  const appPort = PORTS.postgres + 40;
+  const secondAppPort = PORTS.postgres + 41;
+  const proxyPort = PORTS.postgres + 49;
 
   let database: AppDatabase | undefined;
   let direct: DatabaseHandle | undefined;

@@ -1,5 +1,6 @@
 import { expect, test } from './fixtures';
 import { createKey, demoWorld, keyHeader } from './helpers/api';
+import { ApiKeysPage } from './pages/api-keys-page';
 
 /** The regenerate dialog's overlap, the rotation panel, and ending the overlap early. */
 test('regenerate with a 1-hour overlap: both secrets work, the page says so, and "End the overlap now" stops the old one', async ({
@@ -16,7 +17,7 @@ test('regenerate with a 1-hour overlap: both secrets work, the page says so, and
   } = await createKey(w.admin, { permissions: ['customers:read'], tenants: [w.acmeId] });
 
   await page.goto(`/admin/api-keys/${id}`);
-  await page.getByRole('button', { name: 'Regenerate', exact: true }).click();
+  await new ApiKeysPage(page).detailAction('Regenerate');
   const dialog = page.getByRole('dialog');
   await dialog.getByRole('radio', { name: /1 hour/ }).check();
   await dialog.getByRole('button', { name: 'Regenerate key' }).click();

@@ -11,7 +11,8 @@ test('the key detail page charts the usage, with the same numbers as the JSON en
   const { globexId } = await demoWorld(baseURL);
   await signInAs('globexAdmin');
   // page.request shares the browser's session cookie.
-  const key = await createKey(page.request, { permissions: ['customers:read'], tenants: [globexId] });
+  const origin = { origin: new URL(page.url()).origin };
+  const key = await createKey(page.request, { permissions: ['customers:read'], tenants: [globexId] }, origin);
   const headers = { 'X-API-KEY': key.secret, 'User-Agent': 'chart-spec' };
   for (let i = 0; i < 9; i++) expect((await page.request.get('/crm/me', { headers })).status()).toBe(200);
   for (let i = 0; i < 3; i++) {
@@ -59,7 +60,11 @@ test('the dashboard and the audit log show the organisation activity', async ({
   const { globexId } = await demoWorld(baseURL);
   await signInAs('globexAdmin');
   const name = `Dashboard ${Date.now()}`;
-  const key = await createKey(page.request, { name, permissions: ['customers:read'], tenants: [globexId] });
+  const key = await createKey(
+    page.request,
+    { name, permissions: ['customers:read'], tenants: [globexId] },
+    { origin: new URL(page.url()).origin },
+  );
   const headers = { 'X-API-KEY': key.secret };
   for (let i = 0; i < 4; i++) await page.request.get('/crm/me', { headers });
   await expect

@@ -43,9 +43,9 @@ export function NotificationBell({ notices }: { notices: Notice[] }) {
           </span>
         )}
       </summary>
-      <div className="absolute right-0 z-20 mt-2 w-96 rounded-xl border border-slate-200 bg-white p-3 text-sm shadow-lg">
+      <div className="absolute right-0 z-20 mt-2 w-96 rounded-xl border border-slate-200 bg-surface p-3 text-sm shadow-lg">
         {notices.length === 0 ? (
-          <p className="text-slate-500">Nothing needs your attention.</p>
+          <p className="text-slate-600">Nothing needs your attention.</p>
         ) : (
           <ul className="max-h-96 space-y-2 overflow-y-auto">
             {notices.map((n) => (
@@ -56,7 +56,7 @@ export function NotificationBell({ notices }: { notices: Notice[] }) {
                 >
                   {n.keyName}
                 </Link>{' '}
-                <span className="font-mono text-xs text-slate-500">{n.visibleId}</span>
+                <span className="font-mono text-xs text-slate-600">{n.visibleId}</span>
                 <span className="block text-slate-600">{TEXT[n.kind](n)}</span>
               </li>
             ))}

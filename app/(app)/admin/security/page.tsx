@@ -34,7 +34,7 @@ export default async function SecurityPage() {
         <ApiAccessSwitch allowed={settings.apiAccessForNonAdmins} />
       </section>
 
-      <section aria-label="API key policy" className="rounded-xl border border-slate-200 bg-white p-6">
+      <section aria-label="API key policy" className="rounded-xl border border-slate-200 bg-surface p-6">
         <KeyPolicyForm policy={settings.keyPolicy} />
       </section>
 

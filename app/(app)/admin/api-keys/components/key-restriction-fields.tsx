@@ -17,7 +17,7 @@ export function KeyRestrictionFields({
     <div className="grid gap-4 sm:grid-cols-2">
       <div>
         <label htmlFor={`${idPrefix}-allowed-ips`} className="block text-sm font-medium text-slate-700">
-          Allowed IP addresses <span className="font-normal text-slate-400">(optional)</span>
+          Allowed IP addresses <span className="font-normal text-slate-600">(optional)</span>
         </label>
         <textarea
           id={`${idPrefix}-allowed-ips`}
@@ -29,14 +29,14 @@ export function KeyRestrictionFields({
           className={`mt-1 font-mono ${inputClasses}`}
           placeholder={'203.0.113.7\n2001:db8::/32'}
         />
-        <p id={`${idPrefix}-allowed-ips-hint`} className="mt-1 text-xs text-slate-500">
+        <p id={`${idPrefix}-allowed-ips-hint`} className="mt-1 text-xs text-slate-600">
           One address or CIDR range a line. Empty: the key works from anywhere.
         </p>
         <FieldError id={`${idPrefix}-allowed_ips-error`} errors={errors.allowed_ips} />
       </div>
       <div>
         <label htmlFor={`${idPrefix}-rate-limit`} className="block text-sm font-medium text-slate-700">
-          Rate limit <span className="font-normal text-slate-400">(requests a minute, optional)</span>
+          Rate limit <span className="font-normal text-slate-600">(requests a minute, optional)</span>
         </label>
         <input
           id={`${idPrefix}-rate-limit`}

@@ -73,7 +73,7 @@ export function RegenerateDialog({ apiKey, onClose }: { apiKey: ApiKeyView; onCl
                   />
                   <span>
                     <span className="block font-medium">{choice.label}</span>
-                    <span className="block text-xs text-slate-500">
+                    <span className="block text-xs text-slate-600">
                       {tooLong ? 'Longer than the key has left.' : choice.hint}
                     </span>
                   </span>

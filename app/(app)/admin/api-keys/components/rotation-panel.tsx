@@ -23,7 +23,7 @@ export function RotationPanel({ keyId, usage }: { keyId: string; usage: Rotation
       </div>
       <dl className="mt-4 grid gap-4 text-sm sm:grid-cols-3" aria-label="Requests per secret">
         <div>
-          <dt className="text-xs font-medium tracking-wide text-slate-500 uppercase">
+          <dt className="text-xs font-medium tracking-wide text-slate-600 uppercase">
             New secret, last hour
           </dt>
           <dd className="mt-1 text-2xl font-semibold" data-testid="requests-current">
@@ -31,7 +31,7 @@ export function RotationPanel({ keyId, usage }: { keyId: string; usage: Rotation
           </dd>
         </div>
         <div>
-          <dt className="text-xs font-medium tracking-wide text-slate-500 uppercase">
+          <dt className="text-xs font-medium tracking-wide text-slate-600 uppercase">
             Old secret ({usage.previousVisibleId}), last hour
           </dt>
           <dd className="mt-1 text-2xl font-semibold" data-testid="requests-previous">
@@ -39,7 +39,7 @@ export function RotationPanel({ keyId, usage }: { keyId: string; usage: Rotation
           </dd>
         </div>
         <div>
-          <dt className="text-xs font-medium tracking-wide text-slate-500 uppercase">Old secret last used</dt>
+          <dt className="text-xs font-medium tracking-wide text-slate-600 uppercase">Old secret last used</dt>
           <dd className="mt-1">{formatDateTime(usage.previousLastUsedAt, 'Not since the rotation')}</dd>
         </div>
       </dl>

@@ -25,7 +25,7 @@ export function KeyPolicyForm({ policy }: { policy: KeyPolicy }) {
       <h3 id="key-policy-label" className="font-medium text-slate-900">
         API key policy
       </h3>
-      <p className="max-w-2xl text-sm text-slate-500">
+      <p className="max-w-2xl text-sm text-slate-600">
         New, edited and regenerated keys must meet it. Keys made before it are listed as outside the policy,
         with a one-click fix.
       </p>

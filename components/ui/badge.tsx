@@ -13,15 +13,18 @@ export function Badge({
   tone,
   children,
   title,
+  wrap = false,
 }: {
   tone: BadgeTone;
   children: React.ReactNode;
   title?: string;
+  /** Long text (a sentence) may wrap, so it never widens a phone's card. */
+  wrap?: boolean;
 }) {
   return (
     <span
       title={title}
-      className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset ${TONES[tone]}`}
+      className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ${wrap ? 'rounded-lg text-left whitespace-normal' : 'whitespace-nowrap'} ring-1 ring-inset ${TONES[tone]}`}
     >
       {children}
     </span>

@@ -20,7 +20,7 @@ export function KeyNotes({ apiKey, fix = true }: { apiKey: ApiKeyView; fix?: boo
   return (
     <span className="inline-flex flex-wrap items-center gap-1">
       {apiKey.rotation && (
-        <Badge tone="indigo" title={`Old secret ${apiKey.rotation.previousVisibleId}`}>
+        <Badge tone="indigo" wrap title={`Old secret ${apiKey.rotation.previousVisibleId}`}>
           Rotating — old secret works until {formatDateTime(apiKey.rotation.endsAt)}
         </Badge>
       )}

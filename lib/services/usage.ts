@@ -2,7 +2,7 @@ import 'server-only';
 import { findTopKeys, listAccessLog, sumUsage } from '@/db/queries/usage';
 import { visibleIdentifier } from '@/lib/keys/format';
 import type { UsageWindow } from '@/lib/validation/usage';
-import { assertCanManageKeys, organisationScope } from '@/lib/access';
+import { assertCanManageKeys, keyScope, organisationScope } from '@/lib/access';
 import { getApiKey, listApiKeys } from './api-keys';
 import type { Actor } from '@/lib/actor';
 
@@ -122,7 +122,7 @@ export async function getUsageDashboard(actor: Actor, now: Date = new Date()) {
   const { from, to, step } = windowBounds('30d', now);
   const [perDay, top, expiring, unused] = await Promise.all([
     sumUsage({ scope, from, bucket: 'day' }),
-    findTopKeys({ scope, from, limit: 10 }),
+    findTopKeys({ scope, keys: keyScope(actor), from, limit: 10 }),
     listApiKeys(actor, { status: 'expiring_soon', q: '', sort: 'expires', order: 'asc', page: 1, limit: 10 }),
     listApiKeys(actor, { status: 'unused', q: '', sort: 'last_used', order: 'asc', page: 1, limit: 10 }),
   ]);

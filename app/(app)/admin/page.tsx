@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import { EXPIRING_SOON_DAYS, UNUSED_AFTER_DAYS } from '@/lib/keys/lifecycle';
 import Link from 'next/link';
-import { toChartPoints } from '@/components/usage/chart-points';
-import { UsageChart } from '@/components/usage/usage-chart';
+import { toChartPoints } from './_usage/chart-points';
+import { UsageChart } from './_usage/usage-chart';
 import { RelativeTime } from '@/components/ui/time';
 import { seesEveryOrganisation } from '@/lib/access';
 import { actorFromUser, requireAdmin } from '@/lib/auth/session';

@@ -168,7 +168,7 @@ export async function seedIfEmpty(db: Executor, env: Env): Promise<SeedCredentia
       {};
     const usage: DemoKey[] = [];
     for (const k of demoKeys) {
-      const { secret, columns } = issueSecret('integration');
+      const { columns } = issueSecret('integration');
       const createdAt = new Date(now - k.daysAgo * DAY);
       const [key] = await tx
         .insert(apiKeys)

@@ -164,7 +164,7 @@ export async function listApiKeys({
     eq(apiKeys.kind, 'integration'),
     keyScopeCondition(scope),
     statusCondition(filter.status, now),
-    // Each alternative matches a trigram GIN index (drizzle/0010_api_key_search.sql): a BitmapOr.
+    // Each alternative matches a trigram GIN index (drizzle/0011_api_key_search.sql): a BitmapOr.
     filter.q
       ? or(
           sql`${apiKeys.name} ilike ${pattern}`,

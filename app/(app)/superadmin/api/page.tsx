@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { headers } from 'next/headers';
 import Link from 'next/link';
 import { listOrganisations } from '@/db/queries/organisations';
-import { listApiUrls, type ApiUrl } from '@/lib/api/openapi';
+import { listApiUrls, type ApiUrl } from '@/lib/api/openapi/urls';
 import { apiDocument } from '@/app/crm/_openapi/routes';
 import { requestOrigin } from '@/lib/api/request';
 import { requireSuperadmin } from '@/lib/auth/session';

@@ -1,4 +1,5 @@
 import client from 'prom-client';
+import { UUID_PATTERN } from '@/lib/ids';
 import { processSingleton, processSlot } from '@/lib/process-singleton';
 
 /**
@@ -100,8 +101,7 @@ export function countKeyCheck(outcome: KeyCheckOutcome, reason: string, seconds:
   m.keyCheckSeconds.observe(seconds);
 }
 
-const ID_SEGMENT =
-  /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d+|[A-Za-z0-9_-]{20,})$/i;
+const ID_SEGMENT = new RegExp(`^(?:${UUID_PATTERN}|\\d+|[A-Za-z0-9_-]{20,})$`, 'i');
 
 /** A low-cardinality route label: ids become :id, static assets one label, unknown paths "unmatched". */
 export function routeLabel(path: string, status: number): string {

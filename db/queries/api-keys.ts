@@ -31,8 +31,11 @@ export type OrganisationScope = { all: true } | { all: false; organisationIds: s
 export type KeyScope = {
   /** Owning organisations: every one, or these. */
   organisationIds: 'all' | string[];
-  /** Allowed tenants of visible keys: any (all-tenants keys included), or only within these. */
-  tenantIds: 'any' | string[];
+  /**
+   * Allowed tenants of visible keys: any (all-tenants keys included); 'own': no tenant but the key's
+   * own organisation (never all tenants); or only within these.
+   */
+  tenantIds: 'any' | 'own' | string[];
   /** Permissions of visible keys: any, or only these (a key actor without admin). */
   permissions: 'any' | string[];
   /** Visible keys must expire no later than this (a key actor that expires); null: no bound. */
@@ -49,7 +52,10 @@ function scopeCondition(scope: KeyScope): SQL | undefined {
     if (scope.organisationIds.length === 0) return sql`false`;
     conditions.push(inArray(apiKeys.organisationId, scope.organisationIds));
   }
-  if (scope.tenantIds !== 'any') {
+  if (scope.tenantIds === 'own') {
+    // The maintained reach column (db/schema/api-keys.ts): an index range, not an anti-join per key.
+    conditions.push(eq(apiKeys.reach, 'own'));
+  } else if (scope.tenantIds !== 'any') {
     conditions.push(eq(apiKeys.allTenants, false));
     conditions.push(
       scope.tenantIds.length === 0
@@ -113,7 +119,8 @@ function sortExpression(sort: ListApiKeysInput['sort']): { expr: SQL; type: SQL;
     case 'last_used':
       return { expr: sql`${apiKeys.lastUsedAt}`, type: sql`timestamptz`, nullable: true };
     case 'created_by':
-      return { expr: sql`lower(${creators.name})`, type: sql`text`, nullable: true };
+      // lower(creator's name), kept on the key by triggers: sorted along api_keys_list_creator_idx.
+      return { expr: sql`${apiKeys.creatorSort}`, type: sql`text`, nullable: true };
     default:
       return { expr: sql`${apiKeys.createdAt}`, type: sql`timestamptz`, nullable: false };
   }

@@ -71,13 +71,13 @@ try {
   // organisation, one in a hundred "all tenants" (the admin sees neither kind: rule 2).
   await db.execute(sql`
     update api_keys set all_tenants = true
-    where organisation_id = ${org.id}::uuid and (substring(name from 13))::int % 100 = 0`);
+    where organisation_id = ${org.id}::uuid and (substring(name from 13))::int % 100 = 37`);
   await db.execute(sql`
     insert into api_key_tenants (api_key_id, organisation_id)
     select id, ${org.id}::uuid from api_keys where organisation_id = ${org.id}::uuid and not all_tenants
     union all
     select id, ${partner.id}::uuid from api_keys
-    where organisation_id = ${org.id}::uuid and not all_tenants and (substring(name from 13))::int % 10 = 5`);
+    where organisation_id = ${org.id}::uuid and not all_tenants and (substring(name from 13))::int % 10 = 3`);
   await db.execute(sql`vacuum analyze api_key_tenants`);
   // A long-lived table is vacuumed (autovacuum): the visibility map lets counts read the index only.
   await db.execute(sql`vacuum analyze api_keys`);

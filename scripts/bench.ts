@@ -75,7 +75,8 @@ async function startServer(port: number, env: Record<string, string | undefined>
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   children.push(child);
-  const deadline = Date.now() + 90_000;
+  // Generous: on a shared machine under load (average 30+ on 2 cores) `next start` took over 90 s.
+  const deadline = Date.now() + 240_000;
   for (;;) {
     try {
       const res = await fetch(`http://127.0.0.1:${port}/crm/health`);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ADMIN_PERMISSION, RESOURCES, type Permission } from '@/lib/permissions';
 import { codeSamples, codeSamplesMarkdown, SAMPLE_ENV } from './code-samples';
 import { ERROR_CODES, type ErrorCode } from './errors';
+import { RATE_LIMIT_HEADERS } from './rate-limit-headers';
 import { neededPermission, routeGuard, type RouteGuard } from './with-key';
 
 /**
@@ -100,6 +101,8 @@ const KEY_ERRORS: ErrorCode[] = [
   'api_access_disabled',
   // Failed key checks from one address are throttled (lib/api/with-key.ts failedKeyCheck).
   'too_many_failed_attempts',
+  // A key with rate_limit_per_minute, over it (lib/api/with-key.ts countKeyRequest).
+  'rate_limited',
   'internal_error',
   // The database out of reach, or a request over its deadline: retry after Retry-After.
   'service_unavailable',
@@ -295,6 +298,35 @@ function errorCodesFor(
   return [...codes];
 }
 
+/** Response headers, defined once in components.headers and referenced by each response. */
+const RESPONSE_HEADERS: Record<string, JsonSchema> = {
+  'Retry-After': {
+    description: 'Seconds to wait before retrying.',
+    schema: { type: 'integer', minimum: 1 },
+  },
+  ...Object.fromEntries(
+    Object.entries(RATE_LIMIT_HEADERS).map(([name, description]) => [
+      name,
+      {
+        description: `${description} Sent only when the API key has a rate limit.`,
+        schema: name === 'RateLimit-Policy' ? { type: 'string' } : { type: 'integer', minimum: 0 },
+      },
+    ]),
+  ),
+};
+const headerRefs = (names: string[]) =>
+  Object.fromEntries(names.map((n) => [n, { $ref: `#/components/headers/${n}` }]));
+const RATE_LIMIT_HEADER_NAMES = Object.keys(RATE_LIMIT_HEADERS);
+
+/** The headers of an error status: Retry-After on 429 and 503, the key's RateLimit-* on rate_limited. */
+function errorHeaders(status: number, codes: ErrorCode[]): Record<string, JsonSchema> | undefined {
+  const names = [
+    ...(status === 429 || status === 503 ? ['Retry-After'] : []),
+    ...(codes.includes('rate_limited') ? RATE_LIMIT_HEADER_NAMES : []),
+  ];
+  return names.length ? headerRefs(names) : undefined;
+}
+
 function errorResponses(codes: ErrorCode[]): Record<string, JsonSchema> {
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of codes) {
@@ -304,8 +336,10 @@ function errorResponses(codes: ErrorCode[]): Record<string, JsonSchema> {
   const out: Record<string, JsonSchema> = {};
   for (const status of [...byStatus.keys()].sort((a, b) => a - b)) {
     const list = byStatus.get(status)!;
+    const headers = errorHeaders(status, list);
     out[String(status)] = {
       description: list.map((c) => `\`${c}\`: ${ERROR_CODES[c].message}`).join('\n\n'),
+      ...(headers ? { headers } : {}),
       content: {
         'application/json': {
           schema: { $ref: '#/components/schemas/Error' },
@@ -394,6 +428,8 @@ function buildOperation(
 
   const status = op.status ?? 200;
   const success: JsonSchema = { description: op.responseDescription ?? (status === 201 ? 'Created' : 'OK') };
+  // A key with a rate limit learns where it stands on every response.
+  if (guard.kind === 'key') success.headers = headerRefs(RATE_LIMIT_HEADER_NAMES);
   if (op.response && status !== 204) {
     const schema = jsonSchema(op.response, 'output');
     success.content = { 'application/json': { schema, example: exampleFromSchema(schema) } };
@@ -482,6 +518,15 @@ Each operation names the permission it needs. \`admin\` holds every permission; 
 | --- | --- | --- |
 | All (key management included) | \`${ADMIN_PERMISSION}\` | \`${ADMIN_PERMISSION}\` |
 ${permissionRows.join('\n')}
+
+## Rate limits
+
+An API key may carry a rate limit (\`rate_limit_per_minute\`, set by an admin; none by default). It
+counts every request the key makes, across all instances of the server, in one-minute windows that start
+with the key's first request. Every response to such a key carries \`RateLimit-Limit\`,
+\`RateLimit-Remaining\`, \`RateLimit-Reset\` (seconds until the window ends) and \`RateLimit-Policy\`
+(e.g. \`100;w=60\`). Over the limit the answer is **429 \`rate_limited\`** with \`Retry-After\` in seconds:
+wait that long, or pace requests by \`RateLimit-Remaining\`. Refused requests do not extend the window.
 
 ## Errors
 
@@ -573,6 +618,7 @@ export function buildOpenApiDocument(
         },
       },
       schemas: { Error: jsonSchema(errorBodySchema, 'output') },
+      headers: RESPONSE_HEADERS,
       examples: Object.fromEntries(
         Object.entries(ERROR_CODES).map(([code, e]) => [
           code,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { db } from '@/db';
+import { rowsOf } from '@/db/rows';
 import { rateLimits } from '@/db/schema';
 import {
   closeRateLimits,
@@ -133,6 +134,13 @@ describe('per-key rate limits (rate_limit_per_minute)', () => {
     const other = randomUUID();
     for (let i = 0; i < 3; i++) await request(other, 100);
     expect(await request(other, 2)).toMatchObject({ allowed: false, remaining: 0, limit: 2 });
+  });
+
+  it('keeps its counters in an unlogged table: a counted request waits for no WAL flush', async () => {
+    const rows = rowsOf<{ relpersistence: string }>(
+      await db.execute(sql`select relpersistence from pg_class where relname = 'rate_limits'`),
+    );
+    expect(rows).toEqual([{ relpersistence: 'u' }]);
   });
 
   it('keeps counting in memory when the store fails, instead of failing requests', async () => {

@@ -13,7 +13,8 @@
  *   8. the list queries and summary widgets in-process (scripts/bench-api-key-list.ts), on
  *      PostgreSQL and on PGlite
  *   9. per-key rate limit: GET /crm/me with a limited key (a limit never reached) vs an unlimited
- *      key, and a key over its limit (refused from memory)
+ *      key, and a key over its limit (refused from memory); counters in PostgreSQL, then in Redis
+ *      when one answers (REDIS_URL, default redis://127.0.0.1:6379)
  * Every twin comparison runs in alternating rounds (ping, me, me, ping, …) and reports medians.
  * PGlite: 1–2 and 8.
  *
@@ -25,6 +26,7 @@
  */
 import { spawn, execSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -172,6 +174,36 @@ async function loadCounting(url: string, headers: Record<string, string>, second
   };
 }
 
+/** Section 9 on its own servers: the counters in PostgreSQL, then (if one answers) in Redis. */
+async function perKeyRateLimits(
+  db: DatabaseHandle['db'],
+  organisationId: string,
+  unlimited: string,
+  url: string,
+  dbName: string,
+  port: number,
+) {
+  // Far above what one instance serves in a minute (inserted directly: the API caps it at 100,000).
+  const limited = await insertKey(db, organisationId, ['customers:read'], 'bench limited', 1_000_000_000);
+  const exhausted = await insertKey(db, organisationId, ['customers:read'], 'bench exhausted', 1);
+  const pg = await startServer(port, { DATABASE_URL: url, REDIS_URL: '' });
+  await rateLimitCost('PostgreSQL', port, unlimited, limited.secret, exhausted.secret, BASE_URL, dbName);
+  await stopServer(pg);
+  const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+  const redisUp = await new Promise<boolean>((resolve) => {
+    const socket = net.connect({
+      host: new URL(redisUrl).hostname,
+      port: Number(new URL(redisUrl).port || 6379),
+    });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+  if (!redisUp) return log('9. no Redis answers: skipping the REDIS_URL run');
+  const redis = await startServer(port, { DATABASE_URL: url, REDIS_URL: redisUrl });
+  await rateLimitCost('Redis', port, unlimited, limited.secret, exhausted.secret, BASE_URL, dbName);
+  await stopServer(redis);
+}
+
 /**
  * 9. The per-key rate limit's cost on the hot path: GET /crm/me with a key whose limit is never
  * reached (every request spends a point: one INSERT … ON CONFLICT … RETURNING in rate_limits)
@@ -179,6 +211,7 @@ async function loadCounting(url: string, headers: Record<string, string>, second
  * database's transactions per request for each; then a key over its limit, refused from memory.
  */
 async function rateLimitCost(
+  store: 'PostgreSQL' | 'Redis',
   port: number,
   unlimited: string,
   limited: string,
@@ -215,14 +248,14 @@ async function rateLimitCost(
   const rpsRatio = median(m.map((x, i) => x.rps / u[i].rps));
   const p50Delta = median(m.map((x, i) => x.p50 - u[i].p50));
   rows.push({
-    scenario: '9. per-key rate limit',
+    scenario: `9. per-key rate limit, ${store} store`,
     db: 'PostgreSQL',
     target: 'GET /crm/me, key without a limit',
     ...med(u),
     note: `${median(u.map((x) => x.perRequest)).toFixed(3)} db transactions a request`,
   });
   rows.push({
-    scenario: '9. per-key rate limit',
+    scenario: `9. per-key rate limit, ${store} store`,
     db: 'PostgreSQL',
     target: 'GET /crm/me, limited key (never reached)',
     ...med(m),
@@ -236,7 +269,7 @@ async function rateLimitCost(
   const r = await loadCounting(`${base}/crm/me`, { 'x-api-key': exhausted });
   const xacts = (await dbQueryRate(adminUrl, dbName)) - before;
   rows.push({
-    scenario: '9. per-key rate limit',
+    scenario: `9. per-key rate limit, ${store} store`,
     db: 'PostgreSQL',
     target: 'GET /crm/me, key over its limit (429)',
     rps: r.rps,
@@ -484,13 +517,8 @@ async function main() {
   const portOff = BASE_PORT + 2;
   if (ONLY === 'ratelimit') {
     try {
-      log('9. per-key rate limit, PostgreSQL');
-      // Far above what one instance serves in a minute (inserted directly: the API caps it at 100,000).
-      const limited = await insertKey(handle.db, acme.id, ['customers:read'], 'bench limited', 1_000_000_000);
-      const exhausted = await insertKey(handle.db, acme.id, ['customers:read'], 'bench exhausted', 1);
-      const server = await startServer(portA, { DATABASE_URL: created.url });
-      await rateLimitCost(portA, client.secret, limited.secret, exhausted.secret, BASE_URL, dbName);
-      await stopServer(server);
+      log('9. per-key rate limit');
+      await perKeyRateLimits(handle.db, acme.id, client.secret, created.url, dbName, portA);
     } finally {
       await handle.close();
       await created.drop();
@@ -630,11 +658,9 @@ async function main() {
       note: `${before.toFixed(0)} MB → ${after.toFixed(0)} MB (${served.toLocaleString('en')} requests)`,
     });
 
-    log('9. per-key rate limit');
-    const limited = await insertKey(handle.db, acme.id, ['customers:read'], 'bench limited', 1_000_000_000);
-    const exhausted = await insertKey(handle.db, acme.id, ['customers:read'], 'bench exhausted', 1);
-    await rateLimitCost(portA, client.secret, limited.secret, exhausted.secret, BASE_URL, dbName);
     await stopServer(a);
+    log('9. per-key rate limit');
+    await perKeyRateLimits(handle.db, acme.id, client.secret, created.url, dbName, portOff);
   } finally {
     await handle.close();
     await created.drop();

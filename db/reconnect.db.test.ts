@@ -56,6 +56,26 @@ describe.skipIf(!postgresOnly)('the PostgreSQL client after an outage', () => {
 });
 
 /**
+ * A pool of one connection with the app's settings, on sockets to PostgreSQL itself that the test
+ * holds, to cut one at a chosen moment (postgres-js's `socket` option, missing from its types).
+ */
+function poolWithOwnSockets(): { sql: postgres.Sql; sockets: net.Socket[] } {
+  const target = new URL(process.env.DATABASE_URL!);
+  const sockets: net.Socket[] = [];
+  const options = {
+    ...postgresOptions('reconnect test'),
+    max: 1,
+    socket: async () => {
+      const socket = net.connect(Number(target.port || 5432), target.hostname);
+      await once(socket, 'connect');
+      sockets.push(socket);
+      return socket;
+    },
+  };
+  return { sql: postgres(process.env.DATABASE_URL!, options), sockets };
+}
+
+/**
  * The late 503s of the load test (issue 14): 2–20 s after PostgreSQL was back, one request every
  * ~2 s still failed with CONNECT_TIMEOUT, although the database and the proxy answered at once. The
  * proxy saw those connections opened and never a byte sent: postgres-js 3.4.9 batches small writes
@@ -69,19 +89,7 @@ describe.skipIf(!postgresOnly)('the PostgreSQL client after an outage', () => {
  */
 describe.skipIf(!postgresOnly)('a pool connection that closes with a write pending', () => {
   it('connects again and answers the next query at once', async () => {
-    const target = new URL(process.env.DATABASE_URL!);
-    const sockets: net.Socket[] = [];
-    const sql = postgres(process.env.DATABASE_URL!, {
-      ...postgresOptions('reconnect test'),
-      max: 1,
-      // The pool's own sockets, to PostgreSQL itself, with a handle for the test to cut one.
-      socket: async () => {
-        const socket = net.connect(Number(target.port || 5432), target.hostname);
-        await once(socket, 'connect');
-        sockets.push(socket);
-        return socket;
-      },
-    });
+    const { sql, sockets } = poolWithOwnSockets();
     try {
       expect((await sql`select 1 as one`)[0].one).toBe(1);
       const lost = await new Promise<Promise<unknown>>((resolve) =>
@@ -100,6 +108,54 @@ describe.skipIf(!postgresOnly)('a pool connection that closes with a write pendi
       expect(ms).toBeLessThan(1000);
       expect(sockets).toHaveLength(2);
     } finally {
+      await sql.end({ timeout: 1 });
+    }
+  });
+});
+
+/**
+ * The other half of the same driver code: a write to a connection whose socket is already gone (the
+ * rollback of a transaction whose connection died — the app's write path during an outage) threw a
+ * TypeError from a setImmediate, an uncaught exception in the server (seen in the load test's
+ * outage), and the query never settled. It must be rejected like any query on a lost connection.
+ */
+describe.skipIf(!postgresOnly)('a transaction whose connection dies', () => {
+  it('rejects with CONNECTION_CLOSED and throws nothing uncaught', async () => {
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', onUncaught);
+    const { sql, sockets } = poolWithOwnSockets();
+    try {
+      let rolledBack: Promise<unknown> = Promise.resolve('not tried');
+      const outcome = await sql
+        .begin(async (tx) => {
+          await tx`select 1`;
+          sockets[0].destroy();
+          try {
+            await tx`select 2`;
+          } catch (error) {
+            // What the driver does after a failed statement: roll back, on the connection now gone.
+            rolledBack = Promise.race([
+              tx`rollback`.then(
+                () => 'answered',
+                (e: { code?: string }) => e.code,
+              ),
+              new Promise((r) => setTimeout(() => r('never settled'), 1000)),
+            ]);
+            await rolledBack;
+            throw error;
+          }
+        })
+        .catch((error: { code?: string }) => error.code);
+      expect(outcome).toBe('CONNECTION_CLOSED');
+      expect(await rolledBack).toBe('CONNECTION_CLOSED');
+      // The driver's own rollback after the callback threw: its write, too, must not throw.
+      await new Promise((r) => setTimeout(r, 100));
+      expect(uncaught).toEqual([]);
+      // And the pool still works.
+      expect(await sql`select 3 as three`).toEqual([{ three: 3 }]);
+    } finally {
+      process.off('uncaughtException', onUncaught);
       await sql.end({ timeout: 1 });
     }
   });

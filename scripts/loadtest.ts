@@ -28,7 +28,7 @@
  * LOADTEST_OUTAGE_MS (10000), DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, openSync } from 'node:fs';
+import { existsSync, openSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { eq, inArray, sql } from 'drizzle-orm';
@@ -304,6 +304,11 @@ async function main() {
     const aStop = await stopAndTime(a);
     if (proxy) await proxy.resume();
 
+    // Every response, for a closer look at a failed run (times in ms from the start of the traffic).
+    const recordsFile = path.join(tmpdir(), 'crm-loadtest-records.json');
+    writeFileSync(recordsFile, JSON.stringify({ outageStart, outageEnd, bTermAt: bTerm.at, records }));
+    log(`every response: ${recordsFile}`);
+
     // ---- Accounting.
     const outage = (r: Record_) => r.end >= outageStart && r.start < outageEnd;
     const fiveXX = records.filter((r) => r.status >= 500);
@@ -319,6 +324,11 @@ async function main() {
     }
     const duringOutage = records.filter(outage);
     const slowest = Math.max(0, ...duringOutage.map((r) => r.end - r.start));
+    for (const r of duringOutage.filter((r) => r.end - r.start > 3000).slice(0, 10)) {
+      log(
+        `slow during the outage: ${r.kind} on ${r.instance} at ${Math.round(r.start)}–${Math.round(r.end)} ms → ${r.status}`,
+      );
+    }
     const firstDbOk = firstRecovered;
     const cachedDuring = duringOutage.filter((r) => r.kind === 'me');
     const cachedFailed = cachedDuring.filter((r) => r.status !== 200 && !r.refused);

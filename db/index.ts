@@ -55,25 +55,8 @@ const migrationsFolder = path.join(process.cwd(), 'drizzle');
 /** Open a database and apply the migrations. The app uses the one from getDatabase(). */
 export function openDatabase(config: { url?: string; dataDir: string }): DatabaseHandle {
   if (config.url) {
-    const env = readEnv();
     const applicationName = `crm ${hostname()} ${process.pid}`.slice(0, 63);
-    const sql = postgres(config.url, {
-      max: 10,
-      onnotice: () => {},
-      backoff: reconnectBackoffSeconds,
-      // Fail fast: a database that does not answer costs a request 2 s, not postgres-js's 30 s.
-      connect_timeout: env.DATABASE_CONNECT_TIMEOUT_MS / 1000,
-      // Notice a dead peer (no RST, e.g. a cut network) within seconds rather than the OS's hours.
-      keep_alive: 5,
-      // Sent in the startup packet, so every session of the pool has them, the listener's too. A
-      // statement or a lock wait that overruns is cancelled by the server and answered 503.
-      connection: {
-        application_name: applicationName,
-        statement_timeout: env.DATABASE_STATEMENT_TIMEOUT_MS,
-        lock_timeout: env.DATABASE_LOCK_TIMEOUT_MS,
-        idle_in_transaction_session_timeout: 2 * env.DATABASE_STATEMENT_TIMEOUT_MS,
-      },
-    });
+    const sql = postgres(config.url, postgresOptions(applicationName));
     const db = drizzlePostgres(sql, { schema });
     return {
       driver: 'postgres',
@@ -117,6 +100,28 @@ export function openDatabase(config: { url?: string; dataDir: string }): Databas
     },
     close: () => client.close(),
   };
+}
+
+/** The pool's settings: fail fast, reconnect at once. Exported for the tests of its reconnects. */
+export function postgresOptions(applicationName: string) {
+  const env = readEnv();
+  return {
+    max: 10,
+    onnotice: () => {},
+    backoff: reconnectBackoffSeconds,
+    // Fail fast: a database that does not answer costs a request 2 s, not postgres-js's 30 s.
+    connect_timeout: env.DATABASE_CONNECT_TIMEOUT_MS / 1000,
+    // Notice a dead peer (no RST, e.g. a cut network) within seconds rather than the OS's hours.
+    keep_alive: 5,
+    // Sent in the startup packet, so every session of the pool has them, the listener's too. A
+    // statement or a lock wait that overruns is cancelled by the server and answered 503.
+    connection: {
+      application_name: applicationName,
+      statement_timeout: env.DATABASE_STATEMENT_TIMEOUT_MS,
+      lock_timeout: env.DATABASE_LOCK_TIMEOUT_MS,
+      idle_in_transaction_session_timeout: 2 * env.DATABASE_STATEMENT_TIMEOUT_MS,
+    },
+  } satisfies postgres.Options<Record<string, postgres.PostgresType>>;
 }
 
 /**

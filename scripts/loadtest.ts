@@ -28,8 +28,8 @@
  * LOADTEST_OUTAGE_MS (10000), DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, openSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { openDatabase } from '../db/index';
@@ -104,7 +104,7 @@ async function call(
 }
 
 function startInstance(port: number, databaseUrl: string, logFile: string): ChildProcess {
-  const child = spawn(process.execPath, ['server.mjs'], {
+  const child = spawn(process.execPath, ['--import', './scripts/loadtest-event-loop.mjs', 'server.mjs'], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
@@ -143,13 +143,20 @@ function stopAndTime(child: ChildProcess): Promise<{ code: number | null; ms: nu
   });
 }
 
-function pgCluster(action: 'stop' | 'start'): boolean {
+/**
+ * Stops or starts the local cluster that serves DATABASE_URL's port (pg_lsclusters), e.g. a private
+ * one made for the test: `pg_createcluster 15 loadtest -p 5685 -- --auth=trust`. Asynchronous: the
+ * driver's own clock and requests keep running while pg_ctlcluster waits for the server.
+ */
+async function pgCluster(action: 'stop' | 'start'): Promise<boolean> {
   const list = spawnSync('pg_lsclusters', ['-h'], { encoding: 'utf8' });
   const pgPort = new URL(BASE_URL).port || '5432';
   const line = list.stdout?.split('\n').find((l) => l.split(/\s+/)[2] === pgPort);
   if (!line || list.status !== 0) return false;
   const [version, name] = line.split(/\s+/);
-  return spawnSync('pg_ctlcluster', [version, name, action], { stdio: 'inherit' }).status === 0;
+  const child = spawn('pg_ctlcluster', [version, name, action], { stdio: 'inherit' });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return code === 0;
 }
 
 async function main() {
@@ -162,6 +169,7 @@ async function main() {
   const appUrl = proxy ? proxy.url(created.url) : created.url;
   const direct = openDatabase({ url: created.url, dataDir: '' });
   const children: ChildProcess[] = [];
+  let clusterStopped = false;
   try {
     await direct.ready;
     const [org] = await direct.db
@@ -208,6 +216,8 @@ async function main() {
     const offset = now();
     records.forEach((r) => ((r.start -= offset), (r.end -= offset)));
     t0 += offset;
+    const wallAtStart = Date.now();
+    const loadAtStart = loadavg()[0];
     const endAt = SECONDS * 1000;
     let firstRecovered = Infinity;
     let outageStart = Infinity;
@@ -220,10 +230,11 @@ async function main() {
       outageStart = now();
       log(`outage: ${PG_STOP === 'proxy' ? 'proxy paused' : 'pg_ctlcluster stop'}`);
       if (proxy) await proxy.pause();
-      else if (!pgCluster('stop')) log('could not stop the cluster: skipping the outage');
+      else if (await pgCluster('stop')) clusterStopped = true;
+      else log('could not stop the cluster: skipping the outage');
       await new Promise((r) => setTimeout(r, OUTAGE_MS));
       if (proxy) await proxy.resume();
-      else pgCluster('start');
+      else if (clusterStopped && (await pgCluster('start'))) clusterStopped = false;
       outageEnd = now();
       log('database back');
       // How soon a request that needs the database succeeds again: one every 50 ms until one does.
@@ -303,6 +314,31 @@ async function main() {
     const aStop = await stopAndTime(a);
     if (proxy) await proxy.resume();
 
+    // The instances' event-loop stalls during the traffic, and the machine's load: context for the verdict.
+    const stalls = (file: string) => {
+      let max = 0;
+      for (const line of readFileSync(file, 'utf8').split('\n')) {
+        if (!line.includes('loadtest: event loop')) continue;
+        const { time, max_ms } = JSON.parse(line) as { time: number; max_ms: number };
+        if (time >= wallAtStart && time <= wallAtStart + endAt + 1000) max = Math.max(max, max_ms);
+      }
+      return max;
+    };
+    const stall = { A: stalls(logs.A), B: stalls(logs.B) };
+    const loadAtEnd = loadavg()[0];
+    // What a request that needs no database costs on this machine right now.
+    const before = records
+      .filter((r) => r.kind === 'me' && r.status === 200 && r.start >= 0 && r.end < outageStart)
+      .map((r) => r.end - r.start)
+      .sort((x, y) => x - y);
+    const quantile = (q: number) => Math.round(before[Math.floor(q * (before.length - 1))] ?? 0);
+    const baseline = { p50: quantile(0.5), p95: quantile(0.95) };
+
+    // Every response, for a closer look at a failed run (times in ms from the start of the traffic).
+    const recordsFile = path.join(tmpdir(), 'crm-loadtest-records.json');
+    writeFileSync(recordsFile, JSON.stringify({ outageStart, outageEnd, bTermAt: bTerm.at, records }));
+    log(`every response: ${recordsFile}`);
+
     // ---- Accounting.
     const outage = (r: Record_) => r.end >= outageStart && r.start < outageEnd;
     const fiveXX = records.filter((r) => r.status >= 500);
@@ -318,6 +354,11 @@ async function main() {
     }
     const duringOutage = records.filter(outage);
     const slowest = Math.max(0, ...duringOutage.map((r) => r.end - r.start));
+    for (const r of duringOutage.filter((r) => r.end - r.start > 3000).slice(0, 10)) {
+      log(
+        `slow during the outage: ${r.kind} on ${r.instance} at ${Math.round(r.start)}–${Math.round(r.end)} ms → ${r.status}`,
+      );
+    }
     const firstDbOk = firstRecovered;
     const cachedDuring = duringOutage.filter((r) => r.kind === 'me');
     const cachedFailed = cachedDuring.filter((r) => r.status !== 200 && !r.refused);
@@ -444,10 +485,14 @@ async function main() {
         `${otherInstanceLate.length} (${Math.round(Math.max(0, ...otherInstanceLate))})`,
         true,
       ],
+      ["instances' longest event-loop stall (A / B)", `${stall.A} / ${stall.B} ms`, true],
+      ['cached-key check before the outage: median / p95', `${baseline.p50} / ${baseline.p95} ms`, true],
     ];
     const width = Math.max(...checks.map((c) => c[0].length));
     console.log(
-      `\nLoad test: ${SECONDS} s, ${WORKERS} workers, outage ${OUTAGE_MS} ms by ${PG_STOP}, 2 instances\n`,
+      `\nLoad test: ${SECONDS} s, ${WORKERS} workers, outage ${OUTAGE_MS} ms by ${PG_STOP}, 2 instances; ` +
+        `${new Date(wallAtStart).toISOString().slice(0, 16)} UTC, ${cpus().length} cores, ` +
+        `load average ${loadAtStart.toFixed(1)} → ${loadAtEnd.toFixed(1)}\n`,
     );
     console.log(`| ${'check'.padEnd(width)} | ${'result'.padEnd(22)} | ok |`);
     console.log(`| ${'-'.repeat(width)} | ${'-'.repeat(22)} | -- |`);
@@ -455,9 +500,16 @@ async function main() {
       console.log(`| ${name.padEnd(width)} | ${value.padEnd(22)} | ${ok ? '✓ ' : '✗ '} |`);
     const pass = checks.every((c) => c[2]);
     console.log(`\nVerdict: ${pass ? 'PASS' : 'FAIL'}\n`);
+    if (!pass && (Math.max(stall.A, stall.B) >= 1000 || baseline.p50 >= 100))
+      console.log(
+        `Note: before the outage a cached-key check, which needs no database, took ${baseline.p50} ms ` +
+          `(median) and the instances' event loops stalled for up to ${Math.max(stall.A, stall.B)} ms: ` +
+          'the machine was short of CPU, and every time above includes that wait.\n',
+      );
     process.exitCode = pass ? 0 : 1;
   } finally {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    if (clusterStopped) await pgCluster('start');
     await proxy?.stop();
     await direct.close();
     await created.drop();

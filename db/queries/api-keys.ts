@@ -156,6 +156,24 @@ function afterCondition(
 }
 
 /**
+ * The search ("part of the name, description or visible identifier"): each alternative matches a
+ * trigram GIN index (drizzle/0011_api_key_search.sql), a BitmapOr. The matching ids are collected
+ * first, as an InitPlan (`= any(array(…))`), and the page is then read by primary key and sorted:
+ * written as a plain filter, PostgreSQL underestimates how rare a match is and walks the sort's
+ * index looking for one, reading most of an organisation's keys for a search that matches a few
+ * (580 ms instead of 55 on 100,000 keys). Inside the subquery, `api_keys` is the inner table.
+ */
+function searchCondition(scoped: SQL | undefined, pattern: string): SQL {
+  const matches = or(
+    sql`${apiKeys.name} ilike ${pattern}`,
+    sql`${apiKeys.description} ilike ${pattern}`,
+    sql`(${apiKeys.prefix} || '…' || ${apiKeys.lastFour}) ilike ${pattern}`,
+    sql`(${apiKeys.prefix} || ${apiKeys.lastFour}) ilike ${pattern}`,
+  );
+  return sql`${apiKeys.id} = any(array(select ${apiKeys.id} from ${apiKeys} where ${and(scoped, matches)}))`;
+}
+
+/**
  * One page of an organisation scope's integration keys, filtered, searched and sorted in SQL: by
  * offset (`page`, the admin pages) or after a position (`after`, the HTTP list's cursor). Returns one
  * row more than asked when there is a next page, and each row's sort value for the next cursor.
@@ -174,19 +192,11 @@ export async function listApiKeys({
   db?: Executor;
 }) {
   const pattern = `%${escapeLike(filter.q)}%`;
+  const scoped = and(eq(apiKeys.kind, 'integration'), keyScopeCondition(scope));
   const where = and(
-    eq(apiKeys.kind, 'integration'),
-    keyScopeCondition(scope),
+    scoped,
     statusCondition(filter.status, now),
-    // Each alternative matches a trigram GIN index (drizzle/0011_api_key_search.sql): a BitmapOr.
-    filter.q
-      ? or(
-          sql`${apiKeys.name} ilike ${pattern}`,
-          sql`${apiKeys.description} ilike ${pattern}`,
-          sql`(${apiKeys.prefix} || '…' || ${apiKeys.lastFour}) ilike ${pattern}`,
-          sql`(${apiKeys.prefix} || ${apiKeys.lastFour}) ilike ${pattern}`,
-        )
-      : undefined,
+    filter.q ? searchCondition(scoped, pattern) : undefined,
   );
   const sort = sortExpression(filter.sort);
   const dir = filter.order === 'asc' ? asc : desc;

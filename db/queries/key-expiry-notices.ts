@@ -75,9 +75,14 @@ export async function claimExpiryNotice({
   return rows.length === 1;
 }
 
-/** Notices about expiries that have passed: such an expiry can never be due again. */
-export async function pruneExpiryNotices({ before, db = defaultDb }: { before: Date; db?: Executor }) {
-  await db.delete(apiKeyExpiryNotices).where(lte(apiKeyExpiryNotices.expiresAt, before));
+/**
+ * Notices about expiries that passed a day ago by the database's clock: such an expiry can never be
+ * due again (only future expiries are). Not the sweep's `now`, which a test may set in the future.
+ */
+export async function pruneExpiryNotices({ db = defaultDb }: { db?: Executor } = {}) {
+  await db
+    .delete(apiKeyExpiryNotices)
+    .where(sql`${apiKeyExpiryNotices.expiresAt} < now() - interval '1 day'`);
 }
 
 /** The notices sent about one key (tests and support). */

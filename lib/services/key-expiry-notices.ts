@@ -52,7 +52,7 @@ export async function sendExpiryNotices(now = new Date()): Promise<number> {
     });
     if (claimed) sent++;
   }
-  await pruneExpiryNotices({ before: now });
+  await pruneExpiryNotices();
   return sent;
 }
 

@@ -139,7 +139,7 @@ test('a subscriber gets signed api_key.rotated, .revoked and .expiring for keys 
     const regenerated = await api.post(`/crm/api-keys/${target.id}/regenerate`, {
       data: { grace_period_seconds: 60 },
     });
-    expect(regenerated.status()).toBe(200);
+    expect(regenerated.status()).toBe(201);
     const newSecret = ((await regenerated.json()) as { api_key: string }).api_key;
     for (const id of [target.id, beyond.id]) {
       expect((await api.post(`/crm/api-keys/${id}/revoke`)).status()).toBe(200);

@@ -1,4 +1,5 @@
 import type { DeliveryAttemptView, WebhookWithDeliveries } from '@/lib/services/webhooks';
+import { describeWebhookEvent } from '@/lib/validation/webhooks';
 
 /** Dates become ISO strings so the value can cross into a client component. */
 type Serialised<T> = {
@@ -16,16 +17,20 @@ export type WebhookRow = Serialised<
   Pick<
     WebhookWithDeliveries,
     'id' | 'url' | 'entity' | 'operation' | 'status' | 'disabledReason' | 'consecutiveFailures' | 'createdAt'
-  > & { lastDeliveries: DeliveryAttemptView[] }
+  > & {
+    lastDeliveries: DeliveryAttemptView[];
+    /** The event in words ("An API key was revoked"). */ description: string;
+  }
 >;
 
-/** Server data → table rows (dates become strings to cross into the client). */
+/** Server data → table rows (dates become strings to cross into the client); server-side only. */
 export function toWebhookRows(hooks: WebhookWithDeliveries[]): WebhookRow[] {
   return hooks.map((h) => ({
     id: h.id,
     url: h.url,
     entity: h.entity,
     operation: h.operation,
+    description: describeWebhookEvent(h.entity, h.operation),
     status: h.status,
     disabledReason: h.disabledReason,
     consecutiveFailures: h.consecutiveFailures,

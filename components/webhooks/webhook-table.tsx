@@ -123,8 +123,16 @@ export function WebhookTable({ rows, empty }: { rows: WebhookRow[]; empty: React
             const badge = statusBadge(row);
             return (
               <tr key={row.id} className="align-top">
-                <td className="px-4 py-3 font-mono text-xs whitespace-nowrap">
-                  {row.entity}.{row.operation}
+                <td className="px-4 py-3">
+                  <span className="block font-mono text-xs whitespace-nowrap">
+                    {row.entity}.{row.operation}
+                  </span>
+                  <span className="mt-0.5 block text-xs text-slate-600">{row.description}</span>
+                  {row.entity === 'api_key' && (
+                    <Badge tone="grey" title="Only about API keys this webhook's key could see">
+                      Key event
+                    </Badge>
+                  )}
                 </td>
                 <td className="max-w-xs px-4 py-3">
                   <span className="block truncate font-mono text-xs text-slate-700" title={row.url}>

@@ -67,6 +67,15 @@ export const API_KEY_EVENT_DESCRIPTIONS: Record<ApiKeyWebhookOperation, string> 
   rotated: 'An API key was regenerated',
 };
 
+/** A subscription's event in words, for the pages: "Customer created", "An API key was revoked". */
+export function describeWebhookEvent(entity: string, operation: string): string {
+  if (entity === 'api_key' && (API_KEY_WEBHOOK_OPERATIONS as readonly string[]).includes(operation)) {
+    return API_KEY_EVENT_DESCRIPTIONS[operation as ApiKeyWebhookOperation];
+  }
+  const words = entity.replace(/_/g, ' ');
+  return `${words[0]?.toUpperCase() ?? ''}${words.slice(1)} ${operation}`;
+}
+
 /** At most this many webhooks per API key: a key cannot turn one change into unbounded outgoing requests. */
 export const MAX_WEBHOOKS_PER_KEY = 25;
 

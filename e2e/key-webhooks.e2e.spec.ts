@@ -2,6 +2,8 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from './fixtures';
 import { ApiAccessPage } from './pages/api-access-page';
 
+test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
+
 /**
  * The pages show a webhook on API key events for what it is: the event type, the event in words, and
  * that it is a key event — readable and accessible beside the CRM webhooks. (Globex's admin: no other

@@ -30,8 +30,10 @@ import postgres from 'postgres';
 import { openDatabase, type DatabaseHandle } from '../db/index';
 import { apiKeys, apiKeyTenants, organisations } from '../db/schema';
 import { seedIfEmpty } from '../db/seed';
-import { describeKey, generateKey, hashKey } from '../lib/keys/format';
+import { generateKey } from '../lib/keys/format';
+import { issueSecret } from '../lib/keys/issue';
 import { readEnv } from '../lib/env';
+import { API_KEY_STATUS_FILTERS } from '../lib/validation/api-keys';
 import { createTestDatabase } from '../test/postgres-admin';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -160,10 +162,10 @@ async function insertKey(
   permissions: string[],
   name: string,
 ) {
-  const secret = generateKey('integration');
+  const { secret, columns } = issueSecret('integration');
   const [row] = await db
     .insert(apiKeys)
-    .values({ organisationId, name, keyHash: hashKey(secret), ...describeKey(secret), permissions })
+    .values({ organisationId, name, ...columns, permissions })
     .returning({ id: apiKeys.id });
   await db.insert(apiKeyTenants).values({ apiKeyId: row.id, organisationId });
   return { id: row.id, secret };
@@ -343,16 +345,7 @@ function listBench(env: Record<string, string | undefined>): Promise<string> {
   });
 }
 
-const STATUS_VIEWS = [
-  'active',
-  'expiring_soon',
-  'expired',
-  'disabled',
-  'revoked',
-  'unused',
-  'current',
-  'ended',
-];
+const STATUS_VIEWS = API_KEY_STATUS_FILTERS.filter((status) => status !== 'all');
 const SORT_VIEWS = ['name', 'expires', 'last_used', 'created_by'];
 
 async function main() {

@@ -3,7 +3,7 @@ import type { Executor } from '@/db';
 import { toApiKeyResponse } from '@/lib/validation/api-keys';
 import type { ApiKeyEventDetails, ApiKeyWebhookOperation } from '@/lib/validation/webhooks';
 import { queueKeyEvent } from './webhook-delivery';
-import type { ApiKeyView } from './api-keys';
+import type { ApiKeyView } from '@/lib/validation/api-keys';
 
 /**
  * Called by the key services inside the transaction of the change (revoke, regenerate, a leak

@@ -8,6 +8,7 @@ import {
   pruneExpiryNotices,
 } from '@/db/queries/key-expiry-notices';
 import { logError } from '@/lib/log';
+import { forgetProcessSingleton, processSingleton } from '@/lib/process-singleton';
 import { onShutdown } from '@/lib/shutdown';
 import { webhookConfig } from '@/lib/webhooks/config';
 import { getApiKeyViewAsSystem } from './api-keys';
@@ -57,8 +58,6 @@ export async function sendExpiryNotices(now = new Date()): Promise<number> {
 }
 
 type Sweeper = { stop: () => Promise<void> };
-const globalKey = Symbol.for('crm.key-event-sweep');
-type G = typeof globalThis & { [globalKey]?: Sweeper };
 
 /**
  * The periodic sweep of this process (started by lib/lifecycle.ts beside the webhook worker, and off
@@ -66,8 +65,11 @@ type G = typeof globalThis & { [globalKey]?: Sweeper };
  * (lib/services/key-rotation.ts: the old secret stopped working at its moment regardless).
  */
 export function startKeyEventSweep(): Sweeper | null {
-  const g = globalThis as G;
-  if (g[globalKey]) return g[globalKey];
+  // Null (switched off) is not kept: the next call looks at the configuration again.
+  return processSingleton('key-event-sweep', createKeyEventSweep);
+}
+
+function createKeyEventSweep(): Sweeper | null {
   const config = webhookConfig();
   if (!config.workerEnabled || config.keySweepMs === 0) return null;
   let running: Promise<void> | null = null;
@@ -98,10 +100,9 @@ export function startKeyEventSweep(): Sweeper | null {
       clearTimeout(first);
       clearInterval(timer);
       await running;
-      delete g[globalKey];
+      forgetProcessSingleton('key-event-sweep');
     },
   };
-  g[globalKey] = sweeper;
   onShutdown(sweeper.stop);
   return sweeper;
 }

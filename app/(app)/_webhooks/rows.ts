@@ -1,4 +1,4 @@
-import type { DeliveryAttemptView, WebhookWithDeliveries } from '@/lib/services/webhooks';
+import type { WebhookWithDeliveries } from '@/lib/services/webhooks';
 import { describeWebhookEvent } from '@/lib/validation/webhooks';
 
 /** Dates become ISO strings so the value can cross into a client component. */
@@ -16,10 +16,18 @@ type Serialised<T> = {
 export type WebhookRow = Serialised<
   Pick<
     WebhookWithDeliveries,
-    'id' | 'url' | 'entity' | 'operation' | 'status' | 'disabledReason' | 'consecutiveFailures' | 'createdAt'
+    | 'id'
+    | 'url'
+    | 'entity'
+    | 'operation'
+    | 'status'
+    | 'disabledReason'
+    | 'consecutiveFailures'
+    | 'createdAt'
+    | 'lastDeliveries'
   > & {
-    lastDeliveries: DeliveryAttemptView[];
-    /** The event in words ("An API key was revoked"). */ description: string;
+    /** The event in words ("An API key was revoked"). */
+    description: string;
   }
 >;
 

@@ -235,6 +235,49 @@ test.describe('admin API key pages', () => {
     await expect(edited).not.toContainText(secret);
   });
 
+  test('rate limit: set in the form, shown on the detail page, enforced by the API; an edit applies at once', async ({
+    page,
+    signInAs,
+  }) => {
+    await signInAs('admin');
+    const keys = new ApiKeysPage(page);
+    const name = uniqueName('Rate limit');
+    await keys.openCreate();
+    await keys.fillForm({ name, permissions: ['Customers: read'] });
+    const limit = keys.dialog.getByLabel(/Rate limit/);
+    await expect(limit).toHaveAccessibleDescription(/429/);
+    // A limit of 0 is refused beside the field, naming it.
+    await limit.fill('0');
+    await keys.submitCreate();
+    await expect(keys.dialog.getByText('At least 1 request a minute (null: no limit).')).toBeVisible();
+    await expect(limit).toHaveAttribute('aria-invalid', 'true');
+    await limit.fill('3');
+    await keys.submitCreate();
+    const secret = await keys.readShownSecret();
+    await keys.dialog.getByRole('button', { name: 'Done' }).click();
+
+    for (let i = 0; i < 3; i++) expect((await callMe(page.request, secret)).status).toBe(200);
+    expect(await callMe(page.request, secret)).toMatchObject({ status: 429, code: 'rate_limited' });
+
+    await keys.row(name).getByRole('link', { name }).click();
+    const fact = page
+      .getByRole('region', { name: 'Details' })
+      .locator('dt', { hasText: 'Rate limit' })
+      .locator('xpath=following-sibling::dd[1]');
+    await expect(fact).toHaveText('3 requests a minute');
+
+    await keys.detailAction('Edit key');
+    await expect(limit).toHaveValue('3');
+    await limit.fill('10');
+    await keys.dialog.getByRole('button', { name: 'Save changes' }).click();
+    await expect(keys.dialog).toHaveCount(0);
+    await expect(fact).toHaveText('10 requests a minute');
+    // The raised limit holds at once, in the minute already under way: 7 more.
+    const res = await page.request.get('/crm/me', { headers: { 'X-API-KEY': secret } });
+    expect(res.status()).toBe(200);
+    expect(res.headers()).toMatchObject({ 'ratelimit-limit': '10', 'ratelimit-remaining': '6' });
+  });
+
   test('regenerate: the old key is refused on the very next request, the new one works', async ({
     page,
     signInAs,

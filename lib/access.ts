@@ -164,15 +164,18 @@ export function keyScope(actor: Actor): KeyScope {
     // An organisation admin: keys of their organisation that reach exactly their organisation.
     return {
       organisationIds: [actor.organisationId],
-      tenantIds: [actor.organisationId],
+      tenantIds: 'own',
       permissions: 'any',
       expiresNoLaterThan: null,
     };
   }
   const key = actor as KeyActor;
+  // A key whose only tenant is its own organisation reaches what an organisation admin reaches:
+  // 'own' says the same as [its organisation] for keys of that organisation, as one indexed column.
+  const ownOnly = key.tenantIds.length === 1 && key.tenantIds[0] === key.organisationId;
   return {
     organisationIds: [key.organisationId],
-    tenantIds: key.allTenants ? 'any' : [...key.tenantIds],
+    tenantIds: key.allTenants ? 'any' : ownOnly ? 'own' : [...key.tenantIds],
     permissions: hasPermission(key.permissions, ADMIN_PERMISSION) ? 'any' : [...key.permissions],
     expiresNoLaterThan: key.expiresAt ?? null,
   };
@@ -182,7 +185,7 @@ export function keyScope(actor: Actor): KeyScope {
 export function keyInScope(scope: KeyScope, key: KeyFacts): boolean {
   if (scope.organisationIds !== 'all' && !scope.organisationIds.includes(key.organisationId)) return false;
   if (scope.tenantIds !== 'any') {
-    const reach = scope.tenantIds;
+    const reach = scope.tenantIds === 'own' ? [key.organisationId] : scope.tenantIds;
     if (key.allTenants || key.tenantIds.some((t) => !reach.includes(t))) return false;
   }
   if (scope.permissions !== 'any' && !canGrant(scope.permissions, key.permissions)) return false;

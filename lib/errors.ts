@@ -31,7 +31,7 @@ export const ERROR_MESSAGES = {
   validation_failed: 'Some fields are invalid.',
   payload_too_large: 'The request body is too large (1 MB at most).',
   too_many_failed_attempts: 'Too many failed key checks from this address; wait before trying again.',
-  rate_limited: 'Too many requests.',
+  rate_limited: 'This API key has used its requests for the minute. Retry after the seconds in Retry-After.',
   internal_error: 'Something went wrong on our side.',
   service_unavailable: 'The service is briefly unavailable. Retry after the seconds in Retry-After.',
 } as const satisfies Record<string, string>;

@@ -1,8 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { db } from '@/db';
+import { rowsOf } from '@/db/rows';
 import { rateLimits } from '@/db/schema';
-import { closeRateLimits, consume, peek, reset, retryAfterSeconds, type LimitRule } from './rate-limit';
+import {
+  closeRateLimits,
+  consume,
+  keyRateLimit,
+  peek,
+  reset,
+  retryAfterSeconds,
+  type LimitRule,
+} from './rate-limit';
 
 const rule = (name: string, points = 3): LimitRule => ({ name: `test:${name}`, points, durationSec: 60 });
 
@@ -57,6 +67,97 @@ describe('rate limits in the database (shared by every instance)', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0].key).not.toContain('example.com');
     expect(rows[0].key).not.toContain('203.0.113.9');
+  });
+});
+
+/** What withKey does for a key with `rate_limit_per_minute`: one point of the key's own limit. */
+const request = (keyId: string, perMinute: number) => consume(keyRateLimit(perMinute), keyId);
+const keyRows = () =>
+  db
+    .select()
+    .from(rateLimits)
+    .where(sql`${rateLimits.key} like 'key-rate:%'`);
+
+describe('per-key rate limits (rate_limit_per_minute)', () => {
+  it('allows the limit a minute, then refuses with nothing left and the seconds to wait', async () => {
+    const key = randomUUID();
+    for (let i = 1; i <= 5; i++) {
+      expect(await request(key, 5)).toMatchObject({ allowed: true, remaining: 5 - i, limit: 5 });
+    }
+    const refused = await request(key, 5);
+    expect(refused).toMatchObject({ allowed: false, remaining: 0, limit: 5 });
+    expect(refused.resetMs).toBeGreaterThan(50_000);
+    expect(refused.resetMs).toBeLessThanOrEqual(60_000);
+    expect(retryAfterSeconds(refused)).toBeGreaterThan(50);
+    // Another key, even with the same limit, has its own count.
+    expect(await request(randomUUID(), 5)).toMatchObject({ allowed: true, remaining: 4 });
+    // The store holds a digest of the key's id, never the id itself.
+    expect((await keyRows()).some((r) => r.key.includes(key))).toBe(false);
+  });
+
+  it('is one count for every instance: 2 here and 2 on another instance use up a limit of 4', async () => {
+    const key = randomUUID();
+    await request(key, 4);
+    await request(key, 4);
+    await asAnotherInstance();
+    expect(await request(key, 4)).toMatchObject({ allowed: true, remaining: 1 });
+    expect(await request(key, 4)).toMatchObject({ allowed: true, remaining: 0 });
+    await asAnotherInstance();
+    expect((await request(key, 4)).allowed).toBe(false);
+  });
+
+  it('once the window is used up, refuses from memory without asking the store', async () => {
+    const key = randomUUID();
+    await request(key, 2);
+    await request(key, 2);
+    // The store forgets the key (as if its row had expired); this instance still refuses it, which
+    // shows the refusal made no round trip …
+    await db.delete(rateLimits).where(sql`${rateLimits.key} like 'key-rate:%'`);
+    const refused = await request(key, 2);
+    expect(refused).toMatchObject({ allowed: false, remaining: 0 });
+    expect(refused.resetMs).toBeGreaterThan(50_000);
+    expect(await keyRows()).toHaveLength(0);
+    // … while another instance, which has no such memory, asks the store and is allowed.
+    await asAnotherInstance();
+    expect((await request(key, 2)).allowed).toBe(true);
+  });
+
+  it('applies a changed limit at once, to the window under way', async () => {
+    const key = randomUUID();
+    for (let i = 0; i < 3; i++) await request(key, 3);
+    expect((await request(key, 3)).allowed).toBe(false);
+    // Raised to 5 (the key record carries the new limit after an edit): 2 more in this window.
+    expect(await request(key, 5)).toMatchObject({ allowed: true, remaining: 1, limit: 5 });
+    expect(await request(key, 5)).toMatchObject({ allowed: true, remaining: 0 });
+    expect((await request(key, 5)).allowed).toBe(false);
+    // Lowered below what is used: refused at once.
+    const other = randomUUID();
+    for (let i = 0; i < 3; i++) await request(other, 100);
+    expect(await request(other, 2)).toMatchObject({ allowed: false, remaining: 0, limit: 2 });
+  });
+
+  it('keeps its counters in an unlogged table: a counted request waits for no WAL flush', async () => {
+    const rows = rowsOf<{ relpersistence: string }>(
+      await db.execute(sql`select relpersistence from pg_class where relname = 'rate_limits'`),
+    );
+    expect(rows).toEqual([{ relpersistence: 'u' }]);
+  });
+
+  it('keeps counting in memory when the store fails, instead of failing requests', async () => {
+    const key = randomUUID();
+    await asAnotherInstance();
+    await db.execute(sql`alter table rate_limits rename to rate_limits_away`);
+    try {
+      for (let i = 1; i <= 3; i++) {
+        expect(await request(key, 3)).toMatchObject({ allowed: true, remaining: 3 - i });
+      }
+      expect(await request(key, 3)).toMatchObject({ allowed: false, remaining: 0 });
+    } finally {
+      await db.execute(sql`alter table rate_limits_away rename to rate_limits`);
+    }
+    // The store is back: counting goes on there.
+    await asAnotherInstance();
+    expect(await request(key, 3)).toMatchObject({ allowed: true, remaining: 2 });
   });
 });
 

@@ -38,6 +38,12 @@ export type LimitRule = {
   points: number;
   /** The window, in seconds (fixed window starting at the first event). */
   durationSec: number;
+  /**
+   * Once a subject has used up its window, refuse it from this instance's memory until the window
+   * ends, without asking the store (the library's `inMemoryBlockOnConsumed`). Correct because the
+   * window's end comes from the shared store; only for limits nobody resets early.
+   */
+  blockInMemory?: boolean;
 };
 
 function envInt(name: string, fallback: number): number {
@@ -45,7 +51,7 @@ function envInt(name: string, fallback: number): number {
   return Number.isInteger(value) && value > 0 ? value : fallback;
 }
 
-/** The named limits of the app. Issue 16's per-key limits pass their own LimitRule instead. */
+/** The named limits of the app. Per-key limits (`keyRateLimit`) are built from each key's own limit. */
 export const LIMITS = {
   /** Failed sign-ins for one account from one address: the owner elsewhere is never locked out. */
   signInAccountAddress: {
@@ -68,6 +74,17 @@ export const LIMITS = {
 } as const satisfies Record<string, LimitRule>;
 
 export type LimitName = keyof typeof LIMITS;
+
+/**
+ * A key's own limit (`rate_limit_per_minute`), counted with the key's id as the subject. One rule
+ * per limit value, not per key: every key limited to 100 a minute shares one limiter object (its
+ * insurance limiter, its in-memory blocks and the store's five-minute sweep of expired rows), and
+ * the counter row ("key-rate:<digest of the id>") is the key's alone. A changed limit is simply
+ * another rule over the same row, so the new limit applies to the window already under way.
+ */
+export function keyRateLimit(perMinute: number): LimitRule {
+  return { name: 'key-rate', points: perMinute, durationSec: 60, blockInMemory: true };
+}
 
 export type LimitResult = {
   /** Whether this event is within the limit (for peek: whether the next one would be). */
@@ -113,18 +130,23 @@ async function limiterFor(rule: LimitRule): Promise<RateLimiterAbstract> {
   const kind = store();
   // The database handle is part of the identity: tests (and a changed DATABASE_URL) get a fresh one.
   const db = kind === 'postgres' ? getDatabase().db : null;
-  const id = `${kind}|${rule.name}|${rule.points}|${rule.durationSec}`;
+  const id = `${kind}|${rule.name}|${rule.points}|${rule.durationSec}|${rule.blockInMemory ? 'b' : ''}`;
   const cached = s.limiters.get(id) as (RateLimiterAbstract & { __db?: unknown }) | undefined;
   if (cached && (kind === 'redis' || cached.__db === db)) return cached;
   const options = { keyPrefix: rule.name, points: rule.points, duration: rule.durationSec };
   const insuranceLimiter = new RateLimiterMemory(options);
+  // Blocked until the store's window ends (msBeforeNext), as soon as the last allowed point is used.
+  const storeOptions = {
+    ...options,
+    insuranceLimiter,
+    ...(rule.blockInMemory ? { inMemoryBlockOnConsumed: rule.points } : {}),
+  };
   const limiter =
     kind === 'redis'
-      ? new RateLimiterRedis({ ...options, storeClient: await redisClient(s), insuranceLimiter })
-      : Object.assign(
-          new RateLimiterDrizzle({ ...options, storeClient: db, schema: rateLimits, insuranceLimiter }),
-          { __db: db },
-        );
+      ? new RateLimiterRedis({ ...storeOptions, storeClient: await redisClient(s) })
+      : Object.assign(new RateLimiterDrizzle({ ...storeOptions, storeClient: db, schema: rateLimits }), {
+          __db: db,
+        });
   s.limiters.set(id, limiter);
   return limiter;
 }
@@ -141,7 +163,8 @@ function subjectKey(subject: string): string {
 function toResult(rule: LimitRule, res: RateLimiterRes | null, allowed: boolean): LimitResult {
   return {
     allowed,
-    remaining: res ? Math.max(rule.points - res.consumedPoints, 0) : rule.points,
+    // A refusal from an in-memory block carries no count (consumedPoints 0): nothing is left either way.
+    remaining: !allowed ? 0 : res ? Math.max(rule.points - res.consumedPoints, 0) : rule.points,
     resetMs: res ? Math.max(res.msBeforeNext, 0) : 0,
     limit: rule.points,
   };

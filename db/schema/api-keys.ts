@@ -7,6 +7,17 @@ import { users } from './users';
 export const apiKeyKinds = ['integration', 'personal'] as const;
 export type ApiKeyKind = (typeof apiKeyKinds)[number];
 
+/**
+ * What a key's allowed tenants reach, relative to its owning organisation: only that organisation
+ * ('own': no tenant but it — the only keys an organisation admin sees), other organisations too
+ * ('tenants'), or every one ('all': all_tenants). Derived, never written by the app: the triggers of
+ * drizzle/*_api_key_reach_creator_sort.sql keep it right from all_tenants and api_key_tenants in the
+ * same transaction, so the admin list and the widgets filter on an indexed column instead of
+ * anti-joining every key's tenants.
+ */
+export const apiKeyReaches = ['own', 'tenants', 'all'] as const;
+export type ApiKeyReach = (typeof apiKeyReaches)[number];
+
 export const apiKeyStatuses = ['active', 'disabled', 'revoked'] as const;
 export type ApiKeyStatus = (typeof apiKeyStatuses)[number];
 
@@ -42,6 +53,14 @@ export const apiKeys = pgTable(
     expiresAt: utc('expires_at'),
     lastUsedAt: utc('last_used_at'),
     createdByUserId: uuid('created_by_user_id').references(() => users.id, { onDelete: 'set null' }),
+    /**
+     * lower(name) of the creating user (null when none): the list's "sort by creator" as a column of
+     * this table, so one index serves it. Derived, kept right by triggers (a creator's rename, a changed
+     * or removed creator), never written by the app.
+     */
+    creatorSort: text('creator_sort'),
+    /** Derived from all_tenants and api_key_tenants by triggers; see apiKeyReaches. */
+    reach: text('reach', { enum: apiKeyReaches }).notNull().default('own'),
     /** Set when a script created this key with another key. */
     createdByKeyId: uuid('created_by_key_id'),
     regeneratedAt: utc('regenerated_at'),
@@ -95,13 +114,17 @@ export const apiKeys = pgTable(
     index('api_keys_list_last_used_idx')
       .on(t.organisationId, t.lastUsedAt.asc().nullsFirst(), t.id)
       .where(sql`${t.kind} = 'integration'`),
-    index('api_keys_list_created_by_idx')
-      .on(t.organisationId, t.createdByUserId, t.id)
+    index('api_keys_list_creator_idx')
+      .on(t.organisationId, t.creatorSort.asc().nullsFirst(), t.id)
       .where(sql`${t.kind} = 'integration'`),
+    // A creator's rename rewrites creator_sort of their keys; removing a user nulls created_by_user_id.
+    index('api_keys_created_by_user_idx').on(t.createdByUserId),
     // Status filters (the "unused" one reads the last two), totals and the summary widgets: counted
-    // from this index alone (index-only scans).
+    // from this index alone (index-only scans). The reach comes second: an organisation admin's
+    // scope (reach = 'own') is then one range of it; scopes without a reach condition still read
+    // only the organisation's part.
     index('api_keys_list_status_idx')
-      .on(t.organisationId, t.status, t.expiresAt, t.lastUsedAt, t.createdAt)
+      .on(t.organisationId, t.reach, t.status, t.expiresAt, t.lastUsedAt, t.createdAt)
       .where(sql`${t.kind} = 'integration'`),
     // The expiry notices' sweep (lib/services/key-expiry-notices.ts): live keys by expiry, a short walk.
     index('api_keys_expiry_notice_idx')

@@ -12,7 +12,7 @@ import {
 } from '@/lib/access';
 import { cachedKeyLookup } from '@/lib/key-check/cache';
 import { verifyKey, type KeyFailure, type VerifiedKey } from '@/lib/keys/verify';
-import { consume, retryAfterSeconds } from '@/lib/rate-limit';
+import { consume, keyRateLimit, retryAfterSeconds, type LimitResult } from '@/lib/rate-limit';
 import { accessForMethod, permission, type Permission, type Resource } from '@/lib/permissions';
 import type { Actor, RequestContext } from '@/lib/actor';
 import { recordKeyCheck } from '@/lib/services/usage-recorder';
@@ -28,6 +28,7 @@ import { appOrigins, presentedKey } from './credentials';
 import { requestPath } from './request';
 import { AppError, validationError } from '@/lib/errors';
 import { errorResponse } from './errors';
+import { setRateLimitHeaders } from './rate-limit-headers';
 import { constraintViolation } from '@/db/rows';
 
 /** server.mjs stamps every request with its id (always overwritten, like x-crm-peer). */
@@ -36,10 +37,11 @@ export const REQUEST_ID_HEADER = 'x-crm-request-id';
 let requestDeadlineMs: number | undefined;
 
 /**
- * The handler, or 503 service_unavailable when it overruns the deadline (REQUEST_DEADLINE_MS): a
- * client is told "retry" in seconds rather than left hanging on a database that does not answer.
+ * The handler (or the rate limit's count), or 503 service_unavailable when it overruns the deadline
+ * (REQUEST_DEADLINE_MS): a client is told "retry" in seconds rather than left hanging on a database
+ * that does not answer.
  */
-function withDeadline(work: Promise<Response> | Response): Promise<Response> | Response {
+function withDeadline<T>(work: Promise<T> | T): Promise<T> | T {
   if (!(work instanceof Promise)) return work;
   const ms = (requestDeadlineMs ??= readEnv().REQUEST_DEADLINE_MS);
   let timer: NodeJS.Timeout | undefined;
@@ -129,6 +131,8 @@ export function withKey<P extends Record<string, string | string[]> = Record<str
     let checkedKey = false;
     let checkSeconds = 0;
     let reason = 'ok';
+    /** The key's rate limit after this request; null for keys without one (and sessions). */
+    let limit: LimitResult | null = null;
     let response: Response;
     try {
       await getReadyDatabase();
@@ -164,6 +168,11 @@ export function withKey<P extends Record<string, string | string[]> = Record<str
         organisationId = key.organisationId;
         previousSecret = key.usedPreviousSecret;
         assertKeyMayBeUsedFrom(key, context.ip ?? null);
+        // A key without a limit pays one null check here: no await, no store.
+        if (key.rateLimitPerMinute) {
+          limit = await countKeyRequest(key.id, key.rateLimitPerMinute);
+          if (!limit.allowed) throw rateLimited(limit);
+        }
         const needed = neededPermission(options, request.method);
         if (needed) assertHoldsPermission(key.permissions, needed);
         actor = {
@@ -191,6 +200,7 @@ export function withKey<P extends Record<string, string | string[]> = Record<str
       else if (isDatabaseUnavailable(error)) reason = 'service_unavailable';
       response = renderError(error, requestId);
     }
+    if (limit) setRateLimitHeaders(response.headers, limit, KEY_RATE_WINDOW_SEC);
     const outcome = outcomeOf(response.status);
     if (checkedKey) {
       if (outcome === 'error' && reason === 'ok') reason = 'internal_error';
@@ -216,6 +226,30 @@ export function withKey<P extends Record<string, string | string[]> = Record<str
     return response;
   };
   return withGuard(guarded, { kind: 'key', options });
+}
+
+const KEY_RATE_WINDOW_SEC = keyRateLimit(1).durationSec;
+
+/**
+ * One request of a key with `rate_limit_per_minute`, counted in the shared store (PostgreSQL or
+ * Redis, so the limit holds across every instance, not per instance). Over the limit: 429
+ * rate_limited with Retry-After. The rule is built from the key record of this very request, and an
+ * edit evicts that record everywhere (LISTEN/NOTIFY), so a changed limit applies at once. Once a
+ * window is used up, this instance refuses the key from memory until it ends (no round trip); if the
+ * store fails, the library's insurance limiter counts in memory instead of failing the request.
+ * Sessions have no key and so no per-key limit (the web app's own calls).
+ */
+async function countKeyRequest(keyId: string, perMinute: number): Promise<LimitResult> {
+  return withDeadline(consume(keyRateLimit(perMinute), keyId));
+}
+
+function rateLimited(result: LimitResult): AppError {
+  return new AppError(
+    'rate_limited',
+    `This API key allows ${result.limit} requests a minute. Retry after the seconds in Retry-After.`,
+    undefined,
+    { retryAfterSeconds: retryAfterSeconds(result) },
+  );
 }
 
 /**

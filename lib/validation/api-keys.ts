@@ -150,7 +150,7 @@ export const rateLimitSchema = z
   .optional()
   .meta({
     description:
-      'Requests a minute across all instances; null: no limit. Stored and shown now; enforced (429 rate_limited) once the shared rate limiter is in place.',
+      'Requests this key may make a minute, counted across every instance of the server (one-minute windows starting at the first request); null: no limit. Over it: 429 rate_limited with Retry-After; every response to a limited key carries RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset and RateLimit-Policy. A change applies at once, to the window under way.',
   });
 
 export const MAX_GRACE_PERIOD_SECONDS = 7 * 24 * 60 * 60;
@@ -326,8 +326,10 @@ export const apiKeyResponseSchema = z.object({
   revoked: isoDateTime.nullable(),
   /** Addresses or CIDR ranges the key may be used from; null: anywhere. */
   allowed_ips: z.array(z.string()).nullable(),
-  /** Requests a minute across all instances; null: no limit. */
-  rate_limit_per_minute: z.number().int().nullable(),
+  rate_limit_per_minute: z.number().int().nullable().meta({
+    description:
+      'Requests a minute, counted across every instance; over it, 429 rate_limited. null: no limit.',
+  }),
   /** During a rotation's overlap: the old secret's visible identifier and when it stops working. */
   previous_masked_key: z.string().nullable(),
   previous_key_expires_at: isoDateTime.nullable(),

@@ -87,4 +87,31 @@ describe('the OpenAPI document tells the whole truth', () => {
     const list = (document.paths['/crm/customers'] as Record<string, Operation>).get;
     expect(list.responses).toHaveProperty('404');
   });
+
+  it('documents the per-key rate limit on every keyed operation: 429 rate_limited and its headers', () => {
+    const rateHeaders = ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'RateLimit-Policy'];
+    const keyed = operations.filter((o) => o.op.security.length);
+    expect(keyed.length).toBeGreaterThan(20);
+    for (const { path, method, op } of keyed) {
+      const where = `${method} ${path}`;
+      const tooMany = op.responses['429'] as {
+        headers: Record<string, unknown>;
+        content: { 'application/json': { examples: Record<string, unknown> } };
+      };
+      expect(Object.keys(tooMany.content['application/json'].examples), where).toContain('rate_limited');
+      expect(Object.keys(tooMany.headers), where).toEqual(
+        expect.arrayContaining(['Retry-After', ...rateHeaders]),
+      );
+      const success = Object.entries(op.responses).find(([status]) => status.startsWith('2'))![1] as {
+        headers: Record<string, unknown>;
+      };
+      expect(Object.keys(success.headers), where).toEqual(rateHeaders);
+    }
+    const headers = (document.components as { headers: Record<string, { description: string }> }).headers;
+    for (const name of ['Retry-After', ...rateHeaders]) expect(headers[name]?.description).toBeTruthy();
+    const create = body('/crm/api-keys', 'post') as { properties: Record<string, Schema> };
+    const field = JSON.stringify(create.properties.rate_limit_per_minute);
+    expect(field).toContain('429 rate_limited');
+    expect(field).not.toMatch(/once the|not enforced|not yet/i);
+  });
 });

@@ -4,6 +4,7 @@ import { ERROR_CODES, type ErrorCode } from '../errors';
 import { HTTP_METHODS, type HttpMethod, type RouteDoc, type WebhookDoc } from './define';
 import { exampleFromSchema, SAMPLE_UUID } from './examples';
 import { apiGuide } from './guide';
+import { RESPONSE_HEADERS } from './headers';
 import { jsonSchema, type JsonSchema } from './json-schema';
 import { buildOperation, EXTRA_TAGS, resourceOfPath, tagOf, type OpenApiOperation } from './operation';
 
@@ -127,6 +128,7 @@ export function buildOpenApiDocument(
         },
       },
       schemas: { Error: jsonSchema(errorBodySchema, 'output') },
+      headers: RESPONSE_HEADERS,
       examples: Object.fromEntries(
         Object.entries(ERROR_CODES).map(([code, e]) => [
           code,

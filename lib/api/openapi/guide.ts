@@ -49,6 +49,15 @@ Each operation names the permission it needs. \`admin\` holds every permission; 
 | All (key management included) | \`${ADMIN_PERMISSION}\` | \`${ADMIN_PERMISSION}\` |
 ${permissionRows.join('\n')}
 
+## Rate limits
+
+An API key may carry a rate limit (\`rate_limit_per_minute\`, set by an admin; none by default). It
+counts every request the key makes, across all instances of the server, in one-minute windows that start
+with the key's first request. Every response to such a key carries \`RateLimit-Limit\`,
+\`RateLimit-Remaining\`, \`RateLimit-Reset\` (seconds until the window ends) and \`RateLimit-Policy\`
+(e.g. \`100;w=60\`). Over the limit the answer is **429 \`rate_limited\`** with \`Retry-After\` in seconds:
+wait that long, or pace requests by \`RateLimit-Remaining\`. Refused requests do not extend the window.
+
 ## Errors
 
 Every error has the same JSON shape, with a stable \`code\`:

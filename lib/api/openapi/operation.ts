@@ -5,6 +5,7 @@ import { ERROR_CODES, type ErrorCode } from '../errors';
 import { neededPermission, routeGuard, type RouteGuard } from '../with-key';
 import type { HttpMethod, OperationDoc, RouteDoc } from './define';
 import { exampleFromSchema } from './examples';
+import { errorHeaders, headerRefs, RATE_LIMIT_HEADER_NAMES } from './headers';
 import { jsonSchema, type JsonSchema } from './json-schema';
 
 /**
@@ -25,6 +26,8 @@ const KEY_ERRORS: ErrorCode[] = [
   'api_access_disabled',
   // Failed key checks from one address are throttled (lib/api/with-key.ts failedKeyCheck).
   'too_many_failed_attempts',
+  // A key with rate_limit_per_minute, over it (lib/api/with-key.ts countKeyRequest).
+  'rate_limited',
   'internal_error',
   // The database out of reach, or a request over its deadline: retry after Retry-After.
   'service_unavailable',
@@ -112,8 +115,10 @@ function errorResponses(codes: ErrorCode[]): Record<string, JsonSchema> {
   const out: Record<string, JsonSchema> = {};
   for (const status of [...byStatus.keys()].sort((a, b) => a - b)) {
     const list = byStatus.get(status)!;
+    const headers = errorHeaders(status, list);
     out[String(status)] = {
       description: list.map((c) => `\`${c}\`: ${ERROR_CODES[c].message}`).join('\n\n'),
+      ...(headers ? { headers } : {}),
       content: {
         'application/json': {
           schema: { $ref: '#/components/schemas/Error' },
@@ -202,6 +207,8 @@ export function buildOperation(
 
   const status = op.status ?? 200;
   const success: JsonSchema = { description: op.responseDescription ?? (status === 201 ? 'Created' : 'OK') };
+  // A key with a rate limit learns where it stands on every response.
+  if (guard.kind === 'key') success.headers = headerRefs(RATE_LIMIT_HEADER_NAMES);
   if (op.response && status !== 204) {
     const schema = jsonSchema(op.response, 'output');
     success.content = { 'application/json': { schema, example: exampleFromSchema(schema) } };

@@ -46,10 +46,15 @@ export function KeyRestrictionFields({
           inputMode="numeric"
           defaultValue={rateLimitPerMinute ?? ''}
           aria-invalid={errors.rate_limit_per_minute ? true : undefined}
-          aria-describedby={err('rate_limit_per_minute')}
+          aria-describedby={[`${idPrefix}-rate-limit-hint`, err('rate_limit_per_minute')]
+            .filter(Boolean)
+            .join(' ')}
           className={`mt-1 w-44 ${inputClasses}`}
           placeholder="No limit"
         />
+        <p id={`${idPrefix}-rate-limit-hint`} className="mt-1 text-xs text-slate-600">
+          Counted across all servers; past it, requests get 429 until the minute is up. Empty: no limit.
+        </p>
         <FieldError id={`${idPrefix}-rate_limit_per_minute-error`} errors={errors.rate_limit_per_minute} />
       </div>
     </div>

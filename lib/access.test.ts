@@ -3,9 +3,11 @@ import type { Actor } from '@/lib/actor';
 import {
   assertMayGrantExpiry,
   canManageUser,
+  canSeeKeysOfOrganisation,
   isSameOriginSessionRequest,
   keyInScope,
   keyScope,
+  mayReceiveKeyEvent,
   safeCallbackPath,
 } from './access';
 
@@ -90,6 +92,40 @@ describe('rule 2: reach, the same in the list and for one key', () => {
       expect.objectContaining({ code: 'validation_failed' }),
     );
     expect(() => assertMayGrantExpiry(manager, soon)).not.toThrow();
+  });
+});
+
+describe('rule 2 for webhooks about keys: a subscriber hears only of keys it could see', () => {
+  const subscriber = (permissions: Extract<Actor, { type: 'key' }>['permissions']): Actor => ({
+    type: 'key',
+    keyId: 's',
+    organisationId: A,
+    label: 's',
+    permissions,
+    allTenants: false,
+    tenantIds: [A],
+    expiresAt: null,
+    userId: null,
+  });
+  const target = { organisationId: A, allTenants: false, tenantIds: [A], expiresAt: null };
+  it('needs read access to keys, and the key within its reach', () => {
+    const reader = subscriber(['webhooks:write', 'api_keys:read', 'customers:read']);
+    expect(mayReceiveKeyEvent(reader, { ...target, permissions: ['customers:read'] })).toBe(true);
+    expect(mayReceiveKeyEvent(reader, { ...target, permissions: ['leads:read'] })).toBe(false);
+    expect(
+      mayReceiveKeyEvent(reader, { ...target, permissions: ['customers:read'], tenantIds: [A, B] }),
+    ).toBe(false);
+    expect(
+      mayReceiveKeyEvent(reader, { ...target, organisationId: B, permissions: ['customers:read'] }),
+    ).toBe(false);
+    const blind = subscriber(['webhooks:write', 'customers:read']);
+    expect(mayReceiveKeyEvent(blind, { ...target, permissions: ['customers:read'] })).toBe(false);
+  });
+  it('events about keys come from the organisation that owns them', () => {
+    const wide: Actor = { ...(subscriber(['admin']) as Extract<Actor, { type: 'key' }>), allTenants: true };
+    expect(canSeeKeysOfOrganisation(wide, A)).toBe(true);
+    expect(canSeeKeysOfOrganisation(wide, B)).toBe(false);
+    expect(canSeeKeysOfOrganisation(superadmin, B)).toBe(true);
   });
 });
 

@@ -32,7 +32,8 @@
  *  8. Organisation settings: that organisation's admins, superadmins, and keys of that organisation
  *     holding admin.
  *  9. Webhooks: the key that registered one manages it; a signed-in user the webhooks of their own
- *     personal key; an admin those of keys and users they reach under rules 2 and 5.
+ *     personal key; an admin those of keys and users they reach under rules 2 and 5. A webhook
+ *     receives events about API keys only about keys its key could see under rule 2.
  * 10. Writes authenticated by a session cookie must come from this site: Sec-Fetch-Site same-origin,
  *     or an Origin equal to the app's origin. No Origin at all is refused. GET and HEAD are exempt.
  * 11. After sign-in, only same-origin paths are followed; anything else goes to the default page.
@@ -204,6 +205,24 @@ export function canSeeKey(actor: Actor, key: KeyFacts): boolean {
     }
   }
   return keyInScope(keyScope(actor), key);
+}
+
+/**
+ * Rule 2 for webhooks about keys (entity api_key): events about a key come from the organisation that
+ * owns it, so a subscription is only worth having in an organisation whose keys the actor may see.
+ */
+export function canSeeKeysOfOrganisation(actor: Actor, organisationId: string): boolean {
+  const scope = keyScope(actor);
+  return scope.organisationIds === 'all' || scope.organisationIds.includes(organisationId);
+}
+
+/**
+ * Rule 2 for webhooks about keys: a subscriber (the key that registered the webhook, acting as it
+ * does today) receives an event about a key only if it could see that key over the API — read
+ * access to keys, and the key within its reach. Asked when the event is queued and before each send.
+ */
+export function mayReceiveKeyEvent(subscriber: Actor, key: KeyFacts): boolean {
+  return canSeeKey(subscriber, key);
 }
 
 /**

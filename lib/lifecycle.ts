@@ -11,6 +11,7 @@ import { processSingleton, processSlot } from '@/lib/process-singleton';
 import { runShutdownHooks } from '@/lib/shutdown';
 import { registerUsageMetrics, startUsageFlusher, stopUsageFlusher } from '@/lib/services/usage-recorder';
 import { startWebhookWorker } from '@/lib/services/webhook-delivery';
+import { startKeyEventSweep } from '@/lib/services/key-expiry-notices';
 
 /**
  * THE process lifecycle: what runs in the background of an app instance, and how it stops.
@@ -18,7 +19,8 @@ import { startWebhookWorker } from '@/lib/services/webhook-delivery';
  *
  * Start (in this order): signal handlers; the database (migrate, seed on first start); the key
  * cache and its LISTEN for key changes (lib/key-check/cache.ts); the webhook delivery worker
- * (lib/services/webhook-delivery.ts); the usage flusher, every USAGE_FLUSH_MS
+ * (lib/services/webhook-delivery.ts) and the key event sweep, every WEBHOOKS_KEY_SWEEP_MS
+ * (lib/services/key-expiry-notices.ts: api_key.expiring notices); the usage flusher, every USAGE_FLUSH_MS
  * (lib/services/usage-recorder.ts); metrics read at scrape time (lib/metrics.ts).
  *
  * Stop, on SIGTERM or SIGINT, within SHUTDOWN_DEADLINE_MS (default 10 s, under the usual 30 s
@@ -65,6 +67,8 @@ export async function startProcess(): Promise<void> {
   await startKeyCache();
   // A process singleton, so exactly one per process; it registers its own stop (lib/shutdown).
   startWebhookWorker();
+  // api_key.expiring notices (and ended rotations' bookkeeping): a sweep per instance, claimed once.
+  startKeyEventSweep();
   startUsageFlusher(env.USAGE_FLUSH_MS);
   logger().info({ driver: getDatabase().driver }, 'background work started');
 }

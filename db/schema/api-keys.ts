@@ -126,6 +126,10 @@ export const apiKeys = pgTable(
     index('api_keys_list_status_idx')
       .on(t.organisationId, t.reach, t.status, t.expiresAt, t.lastUsedAt, t.createdAt)
       .where(sql`${t.kind} = 'integration'`),
+    // The expiry notices' sweep (lib/services/key-expiry-notices.ts): live keys by expiry, a short walk.
+    index('api_keys_expiry_notice_idx')
+      .on(t.expiresAt)
+      .where(sql`${t.kind} = 'integration' and ${t.status} = 'active' and ${t.expiresAt} is not null`),
     // Search by part of the name, description or visible identifier: trigram GIN indexes, created in
     // drizzle/*_api_key_search.sql (pg_trgm is an extension, which drizzle-kit cannot declare).
   ],

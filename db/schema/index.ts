@@ -16,3 +16,4 @@ export * from './knowledge-base-articles';
 export * from './integrations';
 export * from './provisioning-requests';
 export * from './rate-limits';
+export * from './key-expiry-notices';

@@ -41,6 +41,7 @@ import {
 } from '@/lib/access';
 import { type Actor, type RequestContext } from '@/lib/actor';
 import { diffFields, recordAudit } from './audit';
+import { emitKeyEvent } from './key-events';
 import { isUuid } from '@/lib/ids';
 
 const NO_POLICY: KeyPolicy = { keysMustExpire: false, maxLifetimeDays: null };
@@ -208,6 +209,16 @@ async function loadReachable(tx: Executor, actor: Actor, id: string, forUpdate =
 async function loadView(tx: Executor, id: string, actor: Actor): Promise<ApiKeyView> {
   const row = await loadReachable(tx, actor, id);
   return toView(row.key, row.creator, row.tenants, await keyPolicyOf(tx, row.key.organisationId));
+}
+
+const SYSTEM: Actor = { type: 'system', label: 'system' };
+
+/**
+ * An integration key as the product shows it, inside a transaction of the system's own (a leak
+ * report, an expiry notice): no actor's reach applies. "Not found" for a personal key.
+ */
+export async function getApiKeyViewAsSystem(tx: Executor, id: string): Promise<ApiKeyView> {
+  return loadView(tx, id, SYSTEM);
 }
 
 export type CreatedApiKey = { key: ApiKeyView; secret: string };
@@ -493,7 +504,11 @@ export async function regenerateApiKey(
       target: targetOf(updated),
       changes,
     });
-    return { key: await loadView(tx, id, actor), secret };
+    const view = await loadView(tx, id, actor);
+    await emitKeyEvent(tx, view, 'rotated', {
+      previous_key_expires_at: previousEndsAt?.toISOString() ?? null,
+    });
+    return { key: view, secret };
   });
 }
 
@@ -542,7 +557,9 @@ export async function revokeApiKey(actor: Actor, id: string, context?: RequestCo
       target: targetOf(updated),
       changes: { status: { before: key.status, after: 'revoked' } },
     });
-    return loadView(tx, id, actor);
+    const view = await loadView(tx, id, actor);
+    await emitKeyEvent(tx, view, 'revoked', { reason: 'revoked' });
+    return view;
   });
 }
 

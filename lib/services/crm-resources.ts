@@ -42,7 +42,7 @@ import {
 } from '@/lib/validation/provisioning';
 import { createServiceSchema, serviceSchema, updateServiceSchema } from '@/lib/validation/services';
 import type { Actor } from '@/lib/actor';
-import { emitEntityChange, type WebhookEntity } from './entity-events';
+import { emitEntityChange, type CrmWebhookEntity } from './entity-events';
 import { isUuid } from '@/lib/ids';
 
 /** The columns every CRM table has; the rest is described by its zod schemas. */
@@ -60,7 +60,7 @@ export type CrmResourceDefinition = {
   /** The permission resource: customers:read / customers:write guard it. */
   resource: Resource;
   /** The webhook entity name, and the word used in messages ("No customer with this id."). */
-  entity: WebhookEntity;
+  entity: CrmWebhookEntity;
   table: CrmTable;
   createSchema: z.ZodType<Record<string, unknown>>;
   updateSchema: z.ZodType<Record<string, unknown>>;

@@ -4,10 +4,10 @@ import { queueEntityChange, type EntityChange } from './webhook-delivery';
 export type { EntityChange };
 
 export {
-  WEBHOOK_ENTITIES,
-  WEBHOOK_OPERATIONS,
-  type WebhookEntity,
-  type WebhookOperation,
+  CRM_WEBHOOK_ENTITIES,
+  CRM_WEBHOOK_OPERATIONS,
+  type CrmWebhookEntity,
+  type CrmWebhookOperation,
 } from '@/lib/validation/webhooks';
 
 /**

@@ -8,6 +8,8 @@ import { announceKeyChange } from '@/lib/key-check/invalidation';
 import type { Actor, RequestContext } from '@/lib/actor';
 import type { SecretScanningReport } from '@/lib/validation/secret-scanning';
 import { recordAudit } from './audit';
+import { getApiKeyViewAsSystem } from './api-keys';
+import { emitKeyEvent } from './key-events';
 
 /**
  * Leaked-key reports from secret scanners. Each reported token that is ours — well-formed, checksum
@@ -94,6 +96,17 @@ async function revokeLeakedKey(
         leaked_secret: { before: null, after: leak.which },
       },
     });
+    // Subscribers hear of the leak, then of the revocation it caused (in that order, per receiver).
+    if (key.kind === 'integration') {
+      const view = await getApiKeyViewAsSystem(tx, id);
+      await emitKeyEvent(tx, view, 'leaked', {
+        url,
+        source: leak.source?.slice(0, 200) ?? null,
+        token_type: leak.type.slice(0, 200),
+        leaked_secret: leak.which,
+      });
+      if (key.status !== 'revoked') await emitKeyEvent(tx, view, 'revoked', { reason: 'leaked' });
+    }
     return true;
   });
   if (changed) announceKeyChange({ keyIds: [id] });

@@ -23,23 +23,40 @@ import {
 } from '@/db/queries/webhooks';
 import type { Webhook } from '@/db/schema';
 import { checkKeyRecord, type KeyRecord } from '@/lib/keys/verify';
-import { canReachTenant, holdsPermission } from '@/lib/access';
-import { ENTITY_RESOURCES, type WebhookEntity, type WebhookEvent } from '@/lib/validation/webhooks';
+import { canReachTenant, holdsPermission, mayReceiveKeyEvent, type KeyFacts } from '@/lib/access';
+import {
+  ENTITY_RESOURCES,
+  type ApiKeyEvent,
+  type ApiKeyEventDetails,
+  type ApiKeyWebhookOperation,
+  type CrmWebhookEntity,
+  type CrmWebhookOperation,
+  type WebhookEntity,
+  type WebhookEvent,
+} from '@/lib/validation/webhooks';
+import type { ApiKeyResponse } from '@/lib/validation/api-keys';
 import { retryDelayMs, webhookConfig, type WebhookConfig } from '@/lib/webhooks/config';
 import { sendWebhook, type SendResult } from '@/lib/webhooks/send';
 import { signPayload } from '@/lib/webhooks/signing';
 import { recordAudit } from './audit';
-import type { WebhookOperation } from '@/lib/validation/webhooks';
 import type { Actor } from '@/lib/actor';
 
 /** A committed change of a CRM record, as services announce it (lib/services/entity-events.ts). */
 export type EntityChange = {
   organisationId: string;
-  entity: WebhookEntity;
-  operation: WebhookOperation;
+  entity: CrmWebhookEntity;
+  operation: CrmWebhookOperation;
   /** The record as the API returns it (after the change; before it, for deletes). */
   record: Record<string, unknown>;
   actor: Actor;
+};
+
+/** Something that happened to an API key, as the key services announce it (lib/services/key-events.ts). */
+export type KeyEvent<O extends ApiKeyWebhookOperation = ApiKeyWebhookOperation> = {
+  operation: O;
+  /** The key as the API shows it (toApiKeyResponse): never its secret or hash. */
+  key: ApiKeyResponse;
+  details: ApiKeyEventDetails<O>;
 };
 
 /** Channel on which a committed change wakes the workers at once (polling is the fallback). */
@@ -48,13 +65,16 @@ export const DELIVERY_CHANNEL = 'crm_webhook_deliveries';
 /**
  * May this key receive events of this entity in this organisation, right now? The rules of a key
  * check (status, expiry, owner, organisation switch — lib/keys/verify.ts), then read permission on
- * the entity and reach of the tenant. Asked when a change is queued and again before each send.
+ * the entity and reach of the tenant; for an event about an API key (`target`), also that the
+ * subscriber could see that key (lib/access.ts mayReceiveKeyEvent). Asked when a change is queued and
+ * again before each send.
  */
 export function keyMayReceive(
   record: KeyRecord | undefined,
   organisationId: string,
   entity: WebhookEntity,
   now: Date = new Date(),
+  target?: KeyFacts | null,
 ): { ok: true } | { ok: false; reason: string } {
   if (!record) return { ok: false, reason: 'key_invalid' };
   const checked = checkKeyRecord(record, now);
@@ -62,7 +82,47 @@ export function keyMayReceive(
   if (!holdsPermission(checked.key.permissions, `${ENTITY_RESOURCES[entity]}:read`))
     return { ok: false, reason: 'permission_denied' };
   if (!canReachTenant(checked.key, organisationId)) return { ok: false, reason: 'tenant_forbidden' };
+  if (entity === 'api_key') {
+    const k = checked.key;
+    const subscriber: Actor = {
+      type: 'key',
+      keyId: k.id,
+      organisationId: k.organisationId,
+      label: k.visibleId,
+      permissions: k.permissions,
+      allTenants: k.allTenants,
+      tenantIds: k.tenantIds,
+      expiresAt: k.expiresAt,
+      userId: k.userId,
+    };
+    if (!target || !mayReceiveKeyEvent(subscriber, target)) return { ok: false, reason: 'key_out_of_reach' };
+  }
   return { ok: true };
+}
+
+/** The facts reach depends on (lib/access.ts KeyFacts), read from a key as the API shows it. */
+export function keyFactsOfResponse(key: ApiKeyResponse): KeyFacts {
+  return {
+    organisationId: key.organisation_id,
+    allTenants: key.tenants === 'all',
+    tenantIds: key.tenants === 'all' ? [] : key.tenants.map((t) => t.id),
+    permissions: key.permissions,
+    expiresAt: key.expiry_date ? new Date(key.expiry_date) : null,
+  };
+}
+
+/**
+ * Before each send of a key event: the facts of the key it is about, from the very body that will be
+ * sent (what the receiver learns is what is checked). null for other events, or a body not of ours.
+ */
+function targetOfBody(entity: string, body: string): KeyFacts | null {
+  if (entity !== 'api_key') return null;
+  try {
+    const event = JSON.parse(body) as { data?: ApiKeyResponse };
+    return event.data ? keyFactsOfResponse(event.data) : null;
+  } catch {
+    return null;
+  }
 }
 
 function eventBody(eventId: string, change: EntityChange, occurredAt: string): string {
@@ -86,22 +146,32 @@ function eventBody(eventId: string, change: EntityChange, occurredAt: string): s
  */
 export function deliveryOrderKey(
   url: string,
-  change: Pick<EntityChange, 'entity' | 'record'>,
+  change: { entity: WebhookEntity; record: Record<string, unknown> },
 ): string | null {
   const id = change.record.id;
   if (typeof id !== 'string' || id === '') return null;
   return createHash('sha256').update(`${url}\n${change.entity}:${id}`).digest('base64url');
 }
 
+type QueuedEvent = {
+  organisationId: string;
+  entity: WebhookEntity;
+  operation: string;
+  recordId: string;
+  /** For events about an API key: the key, whose reach each subscriber must cover. */
+  target?: KeyFacts;
+  body: (eventId: string, occurredAt: string) => string;
+};
+
 /**
  * In the transaction of a change: one delivery per active subscription whose key may receive it.
  * Costs one indexed query when nobody subscribes; a rolled-back change queues nothing.
  */
-export async function queueEntityChange(tx: Executor, change: EntityChange): Promise<number> {
+async function queueEvent(tx: Executor, event: QueuedEvent): Promise<number> {
   const subscriptions = await findMatchingWebhooks({
-    organisationId: change.organisationId,
-    entity: change.entity,
-    operation: change.operation,
+    organisationId: event.organisationId,
+    entity: event.entity,
+    operation: event.operation,
     db: tx,
   });
   if (subscriptions.length === 0) return 0;
@@ -111,26 +181,66 @@ export async function queueEntityChange(tx: Executor, change: EntityChange): Pro
     db: tx,
   });
   const eligible = subscriptions.filter(
-    (s) => keyMayReceive(keys.get(s.apiKeyId), change.organisationId, change.entity, now).ok,
+    (s) => keyMayReceive(keys.get(s.apiKeyId), event.organisationId, event.entity, now, event.target).ok,
   );
   if (eligible.length === 0) return 0;
   const eventId = randomUUID();
   // The database's clock, not this instance's: occurred_at orders one record's events even when
   // two instances with slightly different clocks change it one after the other.
-  const body = eventBody(eventId, change, await readDatabaseClock({ db: tx }));
+  const body = event.body(eventId, await readDatabaseClock({ db: tx }));
+  const record = { id: event.recordId };
   await insertDeliveries({
     rows: eligible.map((s) => ({
       webhookId: s.id,
       eventId,
-      eventType: `${change.entity}.${change.operation}`,
+      eventType: `${event.entity}.${event.operation}`,
       body,
-      orderKey: deliveryOrderKey(s.url, change),
+      orderKey: deliveryOrderKey(s.url, { entity: event.entity, record }),
     })),
     db: tx,
   });
   // Delivered by PostgreSQL on commit only: the worker wakes up when the rows are visible.
   await tx.execute(sql`select pg_notify(${DELIVERY_CHANNEL}, '')`);
   return eligible.length;
+}
+
+/** A CRM record's change, in its transaction (lib/services/entity-events.ts emitEntityChange). */
+export async function queueEntityChange(tx: Executor, change: EntityChange): Promise<number> {
+  const id = change.record.id;
+  return queueEvent(tx, {
+    organisationId: change.organisationId,
+    entity: change.entity,
+    operation: change.operation,
+    recordId: typeof id === 'string' ? id : '',
+    body: (eventId, occurredAt) => eventBody(eventId, change, occurredAt),
+  });
+}
+
+/**
+ * Something that happened to an API key, in the transaction that made it happen: to the
+ * subscriptions of the organisation that owns the key whose key could see it (lib/access.ts).
+ */
+export async function queueKeyEvent(tx: Executor, event: KeyEvent): Promise<number> {
+  return queueEvent(tx, {
+    organisationId: event.key.organisation_id,
+    entity: 'api_key',
+    operation: event.operation,
+    recordId: event.key.api_key_id,
+    target: keyFactsOfResponse(event.key),
+    body: (eventId, occurredAt) => {
+      const body: ApiKeyEvent = {
+        id: eventId,
+        type: `api_key.${event.operation}`,
+        entity: 'api_key',
+        operation: event.operation,
+        organisation_id: event.key.organisation_id,
+        occurred_at: occurredAt,
+        data: event.key,
+        details: event.details,
+      } as ApiKeyEvent;
+      return JSON.stringify(body);
+    },
+  });
 }
 
 export type DeliveryOptions = Partial<WebhookConfig> & {
@@ -213,6 +323,7 @@ async function deliverOne(
     webhook.organisationId,
     webhook.entity as WebhookEntity,
     startedAt,
+    targetOfBody(webhook.entity, delivery.body),
   );
   if (!allowed.ok) {
     // The key lost the right to see these records (revoked, its user demoted or disabled, the

@@ -20,6 +20,7 @@ import {
   assertIsKey,
   canManageWebhook,
   canReachTenant,
+  canSeeKeysOfOrganisation,
   type WebhookFacts,
 } from '@/lib/access';
 import {
@@ -98,7 +99,8 @@ export type CreatedWebhook = { webhook: WebhookView; signingSecret: string };
 /**
  * Subscribe (POST /crm/webhooks). Only a key subscribes, and the subscription belongs to it: a
  * personal key acts as its user, an integration key needs webhooks:write. Either must also be able
- * to read the entity it subscribes to, in the tenant the events come from.
+ * to read the entity it subscribes to, in the tenant the events come from: for API key events,
+ * api_keys:read in its own organisation (and then it hears only of keys it could see).
  */
 export async function createWebhook(
   actor: Actor,
@@ -120,6 +122,13 @@ export async function createWebhook(
     );
   }
   if (!canReachTenant(keyActor, tenantId)) throw new AppError('tenant_forbidden');
+  if (input.entity === 'api_key' && !canSeeKeysOfOrganisation(keyActor, tenantId)) {
+    // Events about keys come from the organisation that owns them, and a key sees only its own's.
+    throw new AppError(
+      'tenant_forbidden',
+      "API key events come from the organisation that owns the keys: subscribe in this key's own organisation.",
+    );
+  }
 
   const check = await checkWebhookUrl(input.url, {
     allowPrivate: options.allowPrivate ?? webhookConfig().allowPrivate,

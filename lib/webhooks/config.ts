@@ -21,6 +21,7 @@ const schema = z.object({
   WEBHOOKS_TIMEOUT_MS: ms(10_000),
   WEBHOOKS_LEASE_MS: ms(0),
   WEBHOOKS_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(20),
+  WEBHOOKS_KEY_SWEEP_MS: ms(60_000),
 });
 
 export type WebhookConfig = {
@@ -46,6 +47,8 @@ export type WebhookConfig = {
   leaseMs: number;
   /** Attempts in flight at once in one instance; a slot freed is refilled at once. */
   concurrency: number;
+  /** How often this instance looks for api_key.expiring notices that are due (0: never). */
+  keySweepMs: number;
 };
 
 /** Webhook settings from the environment (documented in the README), read when needed. */
@@ -71,6 +74,8 @@ export function webhookConfig(source: Record<string, string | undefined> = proce
     // Default: twice the deadline and 5 s for the bookkeeping. Never under the deadline plus a second.
     leaseMs: Math.max(e.WEBHOOKS_LEASE_MS || 2 * timeoutMs + 5000, timeoutMs + 1000),
     concurrency: e.WEBHOOKS_CONCURRENCY,
+    // 0 switches the sweep off; otherwise at least every second is plenty for a notice days ahead.
+    keySweepMs: e.WEBHOOKS_KEY_SWEEP_MS === 0 ? 0 : Math.max(1000, e.WEBHOOKS_KEY_SWEEP_MS),
   };
 }
 

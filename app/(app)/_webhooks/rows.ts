@@ -1,4 +1,5 @@
 import type { WebhookWithDeliveries } from '@/lib/services/webhooks';
+import { describeWebhookEvent } from '@/lib/validation/webhooks';
 
 /** Dates become ISO strings so the value can cross into a client component. */
 type Serialised<T> = {
@@ -24,16 +25,20 @@ export type WebhookRow = Serialised<
     | 'consecutiveFailures'
     | 'createdAt'
     | 'lastDeliveries'
-  >
+  > & {
+    /** The event in words ("An API key was revoked"). */
+    description: string;
+  }
 >;
 
-/** Server data → table rows (dates become strings to cross into the client). */
+/** Server data → table rows (dates become strings to cross into the client); server-side only. */
 export function toWebhookRows(hooks: WebhookWithDeliveries[]): WebhookRow[] {
   return hooks.map((h) => ({
     id: h.id,
     url: h.url,
     entity: h.entity,
     operation: h.operation,
+    description: describeWebhookEvent(h.entity, h.operation),
     status: h.status,
     disabledReason: h.disabledReason,
     consecutiveFailures: h.consecutiveFailures,

@@ -112,8 +112,16 @@ export function WebhookTable({ rows, empty }: { rows: WebhookRow[]; empty: React
         const badge = statusBadge(row);
         return (
           <Row key={row.id}>
-            <Cell wide className="font-mono text-xs whitespace-nowrap">
-              {row.entity}.{row.operation}
+            <Cell wide>
+              <span className="block font-mono text-xs whitespace-nowrap">
+                {row.entity}.{row.operation}
+              </span>
+              <span className="mt-0.5 block text-xs text-slate-600">{row.description}</span>
+              {row.entity === 'api_key' && (
+                <Badge tone="grey" title="Only about API keys this webhook's key could see">
+                  Key event
+                </Badge>
+              )}
             </Cell>
             <Cell label="URL" className="max-w-xs">
               <span className="block truncate font-mono text-xs text-slate-700" title={row.url}>

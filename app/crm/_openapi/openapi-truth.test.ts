@@ -47,8 +47,15 @@ describe('the OpenAPI document tells the whole truth', () => {
     expect(items.anyOf[1].enum).toContain('view_customer');
     expect(JSON.stringify(create.properties.expiry_date)).toContain('pattern');
     expect(create.properties.name.pattern).toBeDefined();
-    const hook = body('/crm/webhooks', 'post') as { properties: Record<string, Schema> };
-    expect(hook.properties.url.format).toBe('uri');
+    // One branch per kind of entity (CRM records, API keys), each with its own operations.
+    const hook = body('/crm/webhooks', 'post') as { oneOf: { properties: Record<string, Schema> }[] };
+    expect(hook.oneOf).toHaveLength(2);
+    for (const branch of hook.oneOf) expect(branch.properties.url.format).toBe('uri');
+    expect(hook.oneOf.map((b) => b.properties.operation.enum)).toEqual([
+      ['created', 'updated', 'deleted'],
+      ['expiring', 'revoked', 'leaked', 'rotated'],
+    ]);
+    expect(hook.oneOf[1].properties.entity.const).toBe('api_key');
     const customer = body('/crm/customers', 'post') as { properties: Record<string, Schema> };
     expect(new RegExp(customer.properties.name.pattern as string, 'u').test('a\u0001b')).toBe(false);
     expect(new RegExp(customer.properties.name.pattern as string, 'u').test('Ann\tLee')).toBe(true);

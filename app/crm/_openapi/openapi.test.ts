@@ -8,6 +8,9 @@ import { routeGuard } from '@/lib/api/with-key';
 import { HTTP_METHODS, type HttpMethod } from '@/lib/api/openapi/define';
 import { buildOpenApiDocument } from '@/lib/api/openapi/document';
 import { listApiUrls } from '@/lib/api/openapi/urls';
+import { WEBHOOK_EVENT_TYPES } from '@/lib/validation/webhooks';
+
+type Schema = Record<string, unknown>;
 
 const ORIGIN = 'https://crm.example.test';
 const APP_CRM = path.resolve(__dirname, '..');
@@ -176,6 +179,67 @@ describe('the OpenAPI document', () => {
     ]);
     const example = event.requestBody.content['application/json'].example;
     expect(openApiWebhooks()[0].body.safeParse(example).success).toBe(true);
+  });
+
+  it('documents every event type the API sends, each with the signature headers and a schema-valid example', () => {
+    const docs = openApiWebhooks();
+    expect(Object.keys(document.webhooks!).sort()).toEqual(docs.map((d) => d.name).sort());
+    const documentedTypes = new Set<string>();
+    for (const doc of docs) {
+      const event = document.webhooks![doc.name].post as {
+        parameters: { name: string; example: string }[];
+        requestBody: { content: Record<string, { schema: Schema; example: Record<string, unknown> }> };
+      };
+      expect(event.parameters.map((p) => p.name)).toEqual([
+        'X-Webhook-Id',
+        'X-Webhook-Event',
+        'X-Webhook-Subscription',
+        'X-Webhook-Attempt',
+        'X-Webhook-Timestamp',
+        'X-Webhook-Signature',
+      ]);
+      const { schema, example } = event.requestBody.content['application/json'];
+      const parsed = doc.body.safeParse(example);
+      expect(parsed.success, `${doc.name}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
+      // The X-Webhook-Event header shows a type this very body may carry.
+      const type = (schema.properties as Record<string, Schema>).type;
+      const types = (type.enum as string[] | undefined) ?? [type.const as string];
+      expect(types).toContain(event.parameters[1].example);
+      types.forEach((t) => documentedTypes.add(t));
+    }
+    expect([...documentedTypes].sort()).toEqual([...WEBHOOK_EVENT_TYPES].sort());
+    expect(documentedTypes).toContain('api_key.expiring');
+  });
+
+  it('shows API key events the key as the API does, and never a secret or its hash', () => {
+    for (const operation of ['expiring', 'revoked', 'leaked', 'rotated']) {
+      const event = document.webhooks![`apiKey${operation[0].toUpperCase()}${operation.slice(1)}`].post as {
+        requestBody: { content: Record<string, { schema: Schema }> };
+      };
+      const schema = event.requestBody.content['application/json'].schema;
+      const properties = schema.properties as Record<string, Schema>;
+      expect(properties.type.const).toBe(`api_key.${operation}`);
+      const data = properties.data.properties as Record<string, unknown>;
+      expect(Object.keys(data).sort()).toEqual(
+        Object.keys(
+          (
+            document.paths['/crm/api-keys/{id}'].get!.responses['200'].content as Record<
+              string,
+              { schema: { properties: Record<string, unknown> } }
+            >
+          )['application/json'].schema.properties,
+        ).sort(),
+      );
+      expect(Object.keys(data)).not.toContain('api_key');
+      expect(JSON.stringify(schema)).not.toMatch(/key_hash|signing_secret/);
+    }
+    const rotated = document.webhooks!.apiKeyRotated.post as {
+      requestBody: { content: Record<string, { schema: Schema }> };
+    };
+    const details = (
+      rotated.requestBody.content['application/json'].schema.properties as Record<string, Schema>
+    ).details;
+    expect(Object.keys(details.properties as object)).toEqual(['previous_key_expires_at']);
   });
 
   it('gives every success response an example that its own schema accepts', () => {

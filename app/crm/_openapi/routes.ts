@@ -82,6 +82,10 @@ import {
   webhookListOutputSchema,
   webhookEventSchema,
   webhookOutputSchema,
+  API_KEY_EVENT_DESCRIPTIONS,
+  API_KEY_WEBHOOK_OPERATIONS,
+  apiKeyEventSchema,
+  type ApiKeyWebhookOperation,
 } from '@/lib/validation/webhooks';
 import { DEFAULT_TOLERANCE_SECONDS, SIGNATURE_PREFIX } from '@/lib/webhooks/signing';
 import { LRUCache } from 'lru-cache';
@@ -321,13 +325,16 @@ export function openApiRoutes(): RouteDoc[] {
       POST: {
         summary: 'Create a webhook',
         description:
-          "Subscribe a URL to one entity's created, updated or deleted events in the organisation. " +
+          "Subscribe a URL to one entity's created, updated or deleted events in the organisation, or to " +
+          'what happens to its API keys (`api_key`: expiring, revoked, leaked, rotated; see the webhooks ' +
+          'section). Any other pair is 422 naming `operation`. ' +
           'The response is the only one that contains the signing secret (`signing_secret`): store it now. ' +
-          'The key also needs read permission on the entity it subscribes to.',
+          'The key also needs read permission on the entity it subscribes to (`api_keys:read` for `api_key`, ' +
+          "in the key's own organisation: else 403 `tenant_forbidden`).",
         body: createWebhookSchema,
         response: createdWebhookOutputSchema,
         status: 201,
-        errors: ['forbidden', 'permission_denied', 'conflict'],
+        errors: ['forbidden', 'permission_denied', 'tenant_forbidden', 'conflict'],
       },
     }),
     defineRoute('/crm/webhooks/{id}', webhook, {
@@ -459,6 +466,94 @@ export function openApiRoutes(): RouteDoc[] {
   ];
 }
 
+/** The headers of every delivery: its identity, its attempt, and the signature to verify. */
+function deliveryHeaders(eventExample: string): WebhookDoc['headers'] {
+  return [
+    {
+      name: 'X-Webhook-Id',
+      description: "The delivery's id, the same on every attempt: drop duplicates by it.",
+      example: '0b7e6a52-5f0c-4d1e-9a43-2f1f0c8b9d11',
+    },
+    {
+      name: 'X-Webhook-Event',
+      description: "The event type: <entity>.<operation>, as in the body's `type`.",
+      example: eventExample,
+    },
+    {
+      name: 'X-Webhook-Subscription',
+      description: 'The id of the webhook (subscription) this delivery is for.',
+      example: '5d3c1a9e-8a4b-4f6e-b2d7-1c9e0f3a7b24',
+    },
+    {
+      name: 'X-Webhook-Attempt',
+      description: 'Which attempt this is: 1, 2, …',
+      example: '1',
+    },
+    {
+      name: 'X-Webhook-Timestamp',
+      description: 'Unix seconds when this attempt was sent.',
+      example: '1767225600',
+    },
+    {
+      name: 'X-Webhook-Signature',
+      description: `${SIGNATURE_PREFIX}<hex HMAC-SHA256 of "<timestamp>.<raw body>" with the signing secret>`,
+      example: `${SIGNATURE_PREFIX}4f7c…`,
+    },
+  ];
+}
+
+const VERIFY_AND_RETRY =
+  'Verify it before use: ' +
+  `compute the HMAC-SHA256 of \`<X-Webhook-Timestamp>.<raw body>\` with the webhook's signing secret, ` +
+  `compare \`${SIGNATURE_PREFIX}<hex>\` to X-Webhook-Signature in constant time, and refuse a timestamp ` +
+  `more than ${DEFAULT_TOLERANCE_SECONDS} seconds from now. Deliveries are retried with backoff until a 2xx.`;
+
+const AT_LEAST_ONCE =
+  '**At least once, in order per record.** Every event is delivered at least once, so the same delivery ' +
+  'can arrive twice (after a retry, or when an instance died mid-attempt and another sent it again once its ' +
+  'lease ran out): drop duplicates by X-Webhook-Id. The events of one record sent to one URL arrive in the ' +
+  "order they happened, across that URL's subscriptions: a later event " +
+  'is not sent while an earlier one is still pending, and goes once that one is acknowledged, given up or ' +
+  'cancelled. If you process events concurrently or replay them, `occurred_at` breaks the tie: keep the ' +
+  'latest `occurred_at` applied per record and ignore older events.';
+
+const KEY_EVENT_AUDIENCE =
+  'Subscribe with `{"entity": "api_key", "operation": "…"}` and a key holding `webhooks:write` and ' +
+  "`api_keys:read`, in the key's own organisation (X-Tenant-Id). A subscription receives the event only " +
+  'about integration keys its key could see over `GET /crm/api-keys/{id}` (its reach covers their tenants, ' +
+  'it holds their permissions, and expires no earlier than them), checked when the event happens and again ' +
+  'before each attempt. `data` is the key as the API shows it: never its secret or hash.';
+
+/** The API key events: each documented as its own webhook, with its own `details`. */
+const KEY_EVENT_DOCS: Record<ApiKeyWebhookOperation, { name: string; description: string }> = {
+  expiring: {
+    name: 'apiKeyExpiring',
+    description:
+      "Sent 7 days and again 1 day before the key's `expiry_date` (`details.days_before`), each once per expiry " +
+      'however many instances run; a key first seen inside the last day gets only the 1-day notice. ' +
+      'Changing the expiry re-arms both. Sent for active keys only.',
+  },
+  revoked: {
+    name: 'apiKeyRevoked',
+    description:
+      'Sent when a key is revoked: by an admin in the app, by a key over `POST /crm/api-keys/{id}/revoke`, or at ' +
+      'once on a secret-scanning report (`details.reason`: `leaked`, right after api_key.leaked).',
+  },
+  leaked: {
+    name: 'apiKeyLeaked',
+    description:
+      "Sent when a secret scanner reports one of the key's secrets (`POST /crm/secret-scanning/reports`), with " +
+      'where it was found (`details.url`, `details.source`) and never the secret itself. The key is revoked at ' +
+      'the same moment: api_key.revoked follows.',
+  },
+  rotated: {
+    name: 'apiKeyRotated',
+    description:
+      'Sent when a key is regenerated. With a grace period, `details.previous_key_expires_at` says until when ' +
+      'the previous secret keeps working; null: it stopped at once.',
+  },
+};
+
 /** What the API sends to a webhook's URL (lib/webhooks): documented beside the routes. */
 export function openApiWebhooks(): WebhookDoc[] {
   return [
@@ -466,51 +561,20 @@ export function openApiWebhooks(): WebhookDoc[] {
       name: 'crmEvent',
       summary: 'A record was created, updated or deleted',
       description:
-        'POSTed to the URL of each webhook subscribed to the entity and operation. Verify it before use: ' +
-        `compute the HMAC-SHA256 of \`<X-Webhook-Timestamp>.<raw body>\` with the webhook's signing secret, ` +
-        `compare \`${SIGNATURE_PREFIX}<hex>\` to X-Webhook-Signature in constant time, and refuse a timestamp ` +
-        `more than ${DEFAULT_TOLERANCE_SECONDS} seconds from now. Deliveries are retried with backoff until a 2xx.\n\n` +
-        '**At least once, in order per record.** Every change is delivered at least once, so the same delivery ' +
-        'can arrive twice (after a retry, or when an instance died mid-attempt and another sent it again once its ' +
-        'lease ran out): drop duplicates by X-Webhook-Id. The events of one record sent to one URL arrive in the ' +
-        "order the changes happened, across that URL's subscriptions (created, updated, deleted): a later event " +
-        'is not sent while an earlier one is still pending, and goes once that one is acknowledged, given up or ' +
-        'cancelled. If you process events concurrently or replay them, `occurred_at` breaks the tie: keep the ' +
-        'latest `occurred_at` applied per record and ignore older events.',
+        'POSTed to the URL of each webhook subscribed to the entity and operation. ' +
+        `${VERIFY_AND_RETRY}\n\n${AT_LEAST_ONCE}`,
       body: webhookEventSchema,
-      headers: [
-        {
-          name: 'X-Webhook-Id',
-          description: "The delivery's id, the same on every attempt: drop duplicates by it.",
-          example: '0b7e6a52-5f0c-4d1e-9a43-2f1f0c8b9d11',
-        },
-        {
-          name: 'X-Webhook-Event',
-          description: 'The event type: <entity>.<operation>.',
-          example: 'customer.created',
-        },
-        {
-          name: 'X-Webhook-Subscription',
-          description: 'The id of the webhook (subscription) this delivery is for.',
-          example: '5d3c1a9e-8a4b-4f6e-b2d7-1c9e0f3a7b24',
-        },
-        {
-          name: 'X-Webhook-Attempt',
-          description: 'Which attempt this is: 1, 2, …',
-          example: '1',
-        },
-        {
-          name: 'X-Webhook-Timestamp',
-          description: 'Unix seconds when this attempt was sent.',
-          example: '1767225600',
-        },
-        {
-          name: 'X-Webhook-Signature',
-          description: `${SIGNATURE_PREFIX}<hex HMAC-SHA256 of "<timestamp>.<raw body>" with the signing secret>`,
-          example: `${SIGNATURE_PREFIX}4f7c…`,
-        },
-      ],
+      headers: deliveryHeaders('customer.created'),
     },
+    ...API_KEY_WEBHOOK_OPERATIONS.map((operation): WebhookDoc => ({
+      name: KEY_EVENT_DOCS[operation].name,
+      summary: `api_key.${operation}: ${API_KEY_EVENT_DESCRIPTIONS[operation]}`,
+      description:
+        `${KEY_EVENT_DOCS[operation].description}\n\n${KEY_EVENT_AUDIENCE}\n\n` +
+        `${VERIFY_AND_RETRY}\n\n${AT_LEAST_ONCE}`,
+      body: apiKeyEventSchema(operation),
+      headers: deliveryHeaders(`api_key.${operation}`),
+    })),
   ];
 }
 

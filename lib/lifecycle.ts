@@ -83,12 +83,13 @@ export function shutdown(signal: NodeJS.Signals): Promise<void> {
     const deadline = started + deadlineMs;
     const code = signal === 'SIGINT' ? 130 : 143;
     lifecycle().draining = true;
-    logger().info({ signal, deadline_ms: deadlineMs }, 'shutting down: draining');
-    // Whatever happens below, the process is gone by the deadline.
+    // Whatever happens below, the process is gone by the deadline: armed before anything that could
+    // throw (a log line to a closed pipe, when whatever read the output has gone away).
     setTimeout(() => {
-      logger().error({ signal }, 'shutdown deadline reached: exiting now');
+      quietly(() => logger().error({ signal }, 'shutdown deadline reached: exiting now'));
       process.exit(code);
     }, deadlineMs).unref();
+    quietly(() => logger().info({ signal, deadline_ms: deadlineMs }, 'shutting down: draining'));
 
     const drain = httpDrain.get();
     if (drain) {
@@ -102,6 +103,15 @@ export function shutdown(signal: NodeJS.Signals): Promise<void> {
     logger().info({ ms: Date.now() - started }, 'stopped');
     process.exit(code);
   })());
+}
+
+/** A log line that must not stop the shutdown (stdout may be a closed pipe by now). */
+function quietly(log: () => void): void {
+  try {
+    log();
+  } catch {
+    // Nothing to report it to.
+  }
 }
 
 /** Pool use and the webhook queue, read at scrape time (one query each, bounded by the timeouts). */

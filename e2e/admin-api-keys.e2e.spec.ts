@@ -418,6 +418,7 @@ test.describe('admin API key pages', () => {
     const secret = await keys.createKey({ name });
     await keys.rowAction(name, 'Disable');
     await keys.confirm('Disable key');
+    await expect(keys.row(name)).toContainText('Disabled'); // the list has refreshed
     expect(await keys.rowActions(name)).toContain('Enable');
 
     // Another admin revokes it while this page still offers "Enable".

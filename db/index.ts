@@ -10,6 +10,7 @@ import { claimEmbeddedDatabase } from './embedded-lock';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import postgres from 'postgres';
 import { readEnv } from '@/lib/env';
+import { processSingleton } from '@/lib/process-singleton';
 import * as schema from './schema';
 
 /**
@@ -21,15 +22,31 @@ export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 /** Either the database or an open transaction: queries accept both. */
 export type Executor = Database | Transaction;
 
+/** Stops a subscription made by listen(). */
+export type Unlisten = () => Promise<void>;
+
 export type DatabaseHandle = {
   driver: 'postgres' | 'pglite';
   db: Database;
-  /** A raw postgres-js client (PostgreSQL only): used for LISTEN/NOTIFY. */
+  /** A raw postgres-js client (PostgreSQL only). */
   sql?: postgres.Sql;
   /** This instance's application_name on PostgreSQL (metrics find its sessions by it). */
   applicationName?: string;
   pglite?: PGlite;
   ready: Promise<void>;
+  /**
+   * LISTEN on `channel`, on either driver; resolves once subscribed. `onSubscribed` runs then, and
+   * again after every re-subscription: on PostgreSQL the listener has a connection of its own, which
+   * postgres-js re-opens and re-subscribes by itself after it drops; notifications sent meanwhile
+   * are lost, so a caller that caches must start afresh there. (PGlite runs in this process: its
+   * subscription never drops.)
+   */
+  listen(channel: string, onMessage: (payload: string) => void, onSubscribed?: () => void): Promise<Unlisten>;
+  /**
+   * NOTIFY `channel`, outside any transaction (delivered at once). In a transaction, whose
+   * notifications must go out on commit only, run `select pg_notify(…)` on the transaction instead.
+   */
+  notify(channel: string, payload: string): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -64,6 +81,14 @@ export function openDatabase(config: { url?: string; dataDir: string }): Databas
       sql,
       applicationName,
       ready: migratePostgresLocked(config.url),
+      listen: async (channel, onMessage, onSubscribed) => {
+        // postgres-js calls onSubscribed (its `onlisten`) after the first LISTEN and after each re-LISTEN.
+        const subscription = await sql.listen(channel, onMessage, onSubscribed);
+        return () => subscription.unlisten();
+      },
+      notify: async (channel, payload) => {
+        await sql`select pg_notify(${channel}, ${payload})`;
+      },
       close: () => sql.end({ timeout: 5 }),
     };
   }
@@ -82,6 +107,14 @@ export function openDatabase(config: { url?: string; dataDir: string }): Databas
     db,
     pglite: client,
     ready: migratePglite(drizzlePglite(client, { schema }), { migrationsFolder }),
+    listen: async (channel, onMessage, onSubscribed) => {
+      const unlisten = await client.listen(channel, onMessage);
+      onSubscribed?.();
+      return unlisten;
+    },
+    notify: async (channel, payload) => {
+      await client.query('select pg_notify($1, $2)', [channel, payload]);
+    },
     close: () => client.close(),
   };
 }
@@ -116,22 +149,23 @@ async function migratePostgresLocked(url: string): Promise<void> {
   }
 }
 
-// Next bundles the proxy, route handlers and instrumentation separately, but they share one process:
-// the handle lives on globalThis so there is exactly one connection pool (and one PGlite, which must
-// never be opened twice on the same folder).
-const globalKey = Symbol.for('crm.database');
-type GlobalWithDb = typeof globalThis & { [globalKey]?: { key: string; handle: DatabaseHandle } };
-
+/**
+ * The process's one handle (lib/process-singleton.ts), so there is exactly one connection pool (and
+ * one PGlite, which must never be opened twice on the same folder). Settings that differ from the
+ * handle's (tests point DATABASE_URL elsewhere) open a new one.
+ */
 export function getDatabase(): DatabaseHandle {
   // On the hot path (every query goes through here): compare raw settings, validate only on change.
   const key = `${process.env.DATABASE_URL ?? ''}|${process.env.DATA_DIR ?? ''}`;
-  const g = globalThis as GlobalWithDb;
-  const current = g[globalKey];
-  if (current && current.key === key) return current.handle;
-  const env = readEnv();
-  const dataDir = env.DATA_DIR.startsWith('memory://') ? env.DATA_DIR : path.resolve(env.DATA_DIR);
-  g[globalKey] = { key, handle: openDatabase({ url: env.DATABASE_URL, dataDir }) };
-  return g[globalKey].handle;
+  return processSingleton(
+    'database',
+    () => {
+      const env = readEnv();
+      const dataDir = env.DATA_DIR.startsWith('memory://') ? env.DATA_DIR : path.resolve(env.DATA_DIR);
+      return openDatabase({ url: env.DATABASE_URL, dataDir });
+    },
+    key,
+  );
 }
 
 /** The one database client. Lazily opened, so importing this module never connects (e.g. at build). */

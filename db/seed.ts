@@ -16,7 +16,8 @@ import {
   services,
   users,
 } from './schema';
-import { describeKey, generateKey, hashKey, visibleIdentifier } from '@/lib/keys/format';
+import { visibleIdentifier } from '@/lib/keys/format';
+import { issueSecret } from '@/lib/keys/issue';
 import { seedDemoAudit, seedDemoUsage, type DemoKey } from './seed-history';
 import { hashPassword, randomPassword } from '@/lib/auth/password';
 import type { Env } from '@/lib/env';
@@ -167,7 +168,7 @@ export async function seedIfEmpty(db: Executor, env: Env): Promise<SeedCredentia
       {};
     const usage: DemoKey[] = [];
     for (const k of demoKeys) {
-      const secret = generateKey('integration');
+      const { columns } = issueSecret('integration');
       const createdAt = new Date(now - k.daysAgo * DAY);
       const [key] = await tx
         .insert(apiKeys)
@@ -175,8 +176,7 @@ export async function seedIfEmpty(db: Executor, env: Env): Promise<SeedCredentia
           organisationId: k.org.id,
           name: k.name,
           description: k.description,
-          keyHash: hashKey(secret),
-          ...describeKey(secret),
+          ...columns,
           permissions: k.permissions,
           expiresAt: k.expiresAt,
           createdByUserId: k.by,

@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
 import { expect, test, type APIRequestContext } from '@playwright/test';
 import { apiKeys, apiKeyTenants, organisations, users, webhooks } from '../db/schema';
-import { describeKey, generateKey, hashKey } from '../lib/keys/format';
+import { issueSecret } from '../lib/keys/issue';
 import { createAppDatabase, startApp, type AppDatabase, type RunningApp } from './app-process';
 import { PORTS } from './config';
 import { signInOverHttp, type Who } from './helpers/api';
@@ -251,7 +251,7 @@ async function insertWorld(database: AppDatabase, cells: Cell[]): Promise<World>
     const hookRows: (typeof webhooks.$inferInsert)[] = [];
 
     function insertKey(shape: KeyShape, label: string, expiresInMs = shape.expiresInMs ?? 12 * HOUR) {
-      const secret = generateKey('integration');
+      const { secret, columns } = issueSecret('integration');
       const id = randomUUID();
       const name = `matrix ${label} ${++n}`;
       keyRows.push({
@@ -259,8 +259,7 @@ async function insertWorld(database: AppDatabase, cells: Cell[]): Promise<World>
         organisationId: org(shape.owner),
         kind: 'integration',
         name,
-        keyHash: hashKey(secret),
-        ...describeKey(secret),
+        ...columns,
         permissions: shape.permissions,
         allTenants: shape.tenants === 'all',
         expiresAt: new Date(Date.now() + expiresInMs),
@@ -272,7 +271,7 @@ async function insertWorld(database: AppDatabase, cells: Cell[]): Promise<World>
       return { id, secret };
     }
     function insertPersonalKey(owner: string, organisationId: string) {
-      const secret = generateKey('personal');
+      const { secret, columns } = issueSecret('personal');
       const id = randomUUID();
       keyRows.push({
         id,
@@ -280,8 +279,7 @@ async function insertWorld(database: AppDatabase, cells: Cell[]): Promise<World>
         kind: 'personal',
         userId: owner,
         name: 'Personal key',
-        keyHash: hashKey(secret),
-        ...describeKey(secret),
+        ...columns,
         createdByUserId: owner,
       });
       return { id, secret };

@@ -11,7 +11,7 @@ import { openDatabase, type DatabaseHandle } from '../db/index';
 import { apiKeys, users } from '../db/schema';
 import { seedIfEmpty } from '../db/seed';
 import { readEnv } from '../lib/env';
-import { describeKey, generateKey, hashKey } from '../lib/keys/format';
+import { issueSecret } from '../lib/keys/issue';
 import { createTestDatabase } from '../test/postgres-admin';
 import { E2E_PASSWORD } from './config';
 
@@ -58,14 +58,13 @@ export async function insertPersonalKey(database: AppDatabase, email: string): P
   try {
     await handle.ready;
     const [user] = await handle.db.select().from(users).where(eq(users.email, email));
-    const secret = generateKey('personal');
+    const { secret, columns } = issueSecret('personal');
     await handle.db.insert(apiKeys).values({
       organisationId: user.organisationId,
       kind: 'personal',
       userId: user.id,
       name: 'Personal key',
-      keyHash: hashKey(secret),
-      ...describeKey(secret),
+      ...columns,
       createdByUserId: user.id,
     });
     return secret;

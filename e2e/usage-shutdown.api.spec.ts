@@ -11,7 +11,7 @@ import { eq, sql } from 'drizzle-orm';
 import { expect, test } from '@playwright/test';
 import { openDatabase, type DatabaseHandle } from '../db/index';
 import { apiKeys, apiKeyTenants, keyAccessLog, keyUsageHourly, organisations } from '../db/schema';
-import { describeKey, generateKey, hashKey } from '../lib/keys/format';
+import { issueSecret } from '../lib/keys/issue';
 import { createTestDatabase } from '../test/postgres-admin';
 import { PORTS } from './config';
 
@@ -88,7 +88,7 @@ test('no count is lost when the app is stopped with SIGTERM', async ({}, testInf
   let app: ReturnType<typeof startApp> | undefined;
   try {
     // A key holding customers:read only: /crm/me succeeds, the usage endpoint (api_keys:read) is denied.
-    const secret = generateKey('integration');
+    const { secret, columns } = issueSecret('integration');
     const keyId = await withDatabase(target, async ({ db }) => {
       const [org] = await db
         .insert(organisations)
@@ -99,8 +99,7 @@ test('no count is lost when the app is stopped with SIGTERM', async ({}, testInf
         .values({
           organisationId: org.id,
           name: 'Shutdown test',
-          keyHash: hashKey(secret),
-          ...describeKey(secret),
+          ...columns,
           permissions: ['customers:read'],
         })
         .returning();

@@ -7,6 +7,7 @@ import { readEnv } from '@/lib/env';
 import { registerKeyCacheMetrics, startKeyCache } from '@/lib/key-check/cache';
 import { logError, logger } from '@/lib/log';
 import { installHttpMetrics, readGauge } from '@/lib/metrics';
+import { processSingleton, processSlot } from '@/lib/process-singleton';
 import { runShutdownHooks } from '@/lib/shutdown';
 import { registerUsageMetrics, startUsageFlusher, stopUsageFlusher } from '@/lib/services/usage-recorder';
 import { startWebhookWorker } from '@/lib/services/webhook-delivery';
@@ -16,7 +17,7 @@ import { startWebhookWorker } from '@/lib/services/webhook-delivery';
  * Registered once per process from instrumentation.ts.
  *
  * Start (in this order): signal handlers; the database (migrate, seed on first start); the key
- * cache and its LISTEN for key changes (lib/keys/cache.ts); the webhook delivery worker
+ * cache and its LISTEN for key changes (lib/key-check/cache.ts); the webhook delivery worker
  * (lib/services/webhook-delivery.ts); the usage flusher, every USAGE_FLUSH_MS
  * (lib/services/usage-recorder.ts); metrics read at scrape time (lib/metrics.ts).
  *
@@ -32,26 +33,25 @@ import { startWebhookWorker } from '@/lib/services/webhook-delivery';
  */
 const FLUSH_RESERVE_MS = 3_000;
 
-const drainingKey = Symbol.for('crm.draining');
-const httpDrainKey = Symbol.for('crm.http-drain');
-const startedKey = Symbol.for('crm.lifecycle');
+/** Set by server.mjs: stop accepting, finish the requests in flight within graceMs. */
 type HttpDrain = (graceMs: number) => Promise<{ cut: number }>;
-type G = typeof globalThis & {
-  [drainingKey]?: boolean;
-  [httpDrainKey]?: HttpDrain;
-  [startedKey]?: boolean;
-};
+const httpDrain = processSlot<HttpDrain>('http-drain');
+
+/** Whether the process was started, and asked to stop; one per process. */
+function lifecycle(): { started: boolean; draining: boolean } {
+  return processSingleton('lifecycle', () => ({ started: false, draining: false }));
+}
 
 /** True once the process was asked to stop: readiness fails, new work is refused. */
 export function isDraining(): boolean {
-  return (globalThis as G)[drainingKey] === true;
+  return lifecycle().draining;
 }
 
 /** Start everything, once per process. */
 export async function startProcess(): Promise<void> {
-  const g = globalThis as G;
-  if (g[startedKey]) return;
-  g[startedKey] = true;
+  const state = lifecycle();
+  if (state.started) return;
+  state.started = true;
   // First, so that a stop during a slow start (database down) still exits cleanly.
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
@@ -63,7 +63,7 @@ export async function startProcess(): Promise<void> {
   const env = readEnv();
   await getReadyDatabase();
   await startKeyCache();
-  // A globalThis singleton, so exactly one per process; it registers its own stop (lib/shutdown).
+  // A process singleton, so exactly one per process; it registers its own stop (lib/shutdown).
   startWebhookWorker();
   startUsageFlusher(env.USAGE_FLUSH_MS);
   logger().info({ driver: getDatabase().driver }, 'background work started');
@@ -74,12 +74,11 @@ let stopping: Promise<void> | null = null;
 /** Drain, flush, close, exit: see the comment at the top. */
 export function shutdown(signal: NodeJS.Signals): Promise<void> {
   return (stopping ??= (async () => {
-    const g = globalThis as G;
     const deadlineMs = readEnv().SHUTDOWN_DEADLINE_MS;
     const started = Date.now();
     const deadline = started + deadlineMs;
     const code = signal === 'SIGINT' ? 130 : 143;
-    g[drainingKey] = true;
+    lifecycle().draining = true;
     logger().info({ signal, deadline_ms: deadlineMs }, 'shutting down: draining');
     // Whatever happens below, the process is gone by the deadline.
     setTimeout(() => {
@@ -87,7 +86,7 @@ export function shutdown(signal: NodeJS.Signals): Promise<void> {
       process.exit(code);
     }, deadlineMs).unref();
 
-    const drain = g[httpDrainKey];
+    const drain = httpDrain.get();
     if (drain) {
       const { cut } = await drain(Math.max(500, deadlineMs - FLUSH_RESERVE_MS));
       logger().info({ cut_requests: cut, ms: Date.now() - started }, 'HTTP drained');

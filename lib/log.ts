@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pino, { type Logger } from 'pino';
 import { errorCode } from '@/db/errors';
+import { processSingleton } from '@/lib/process-singleton';
 
 /**
  * THE logger: JSON lines on stdout (pino), one object per line with `level`, `time`, `msg`, and the
@@ -28,13 +29,12 @@ export function scrub(text: string): string {
 }
 
 type RequestStore = { requestId: string };
-const storeKey = Symbol.for('crm.request-store');
-type G = typeof globalThis & { [storeKey]?: AsyncLocalStorage<RequestStore> };
-
-/** The per-request store; server.mjs runs every request inside it (same instance: globalThis). */
+/**
+ * The per-request store; server.mjs runs every request inside it (the same instance: it opens
+ * `crm.request-store` by name, see lib/process-singleton.ts).
+ */
 export function requestStore(): AsyncLocalStorage<RequestStore> {
-  const g = globalThis as G;
-  return (g[storeKey] ??= new AsyncLocalStorage<RequestStore>());
+  return processSingleton('request-store', () => new AsyncLocalStorage<RequestStore>());
 }
 
 /** The current request's id (from server.mjs), if there is one. */
@@ -103,13 +103,9 @@ export function createLogger(destination?: pino.DestinationStream): Logger {
   return destination ? pino(options, destination) : pino(options);
 }
 
-const loggerKey = Symbol.for('crm.logger');
-type GL = typeof globalThis & { [loggerKey]?: Logger };
-
 /** One logger per process (route handlers and instrumentation are bundled apart). */
 export function logger(): Logger {
-  const g = globalThis as GL;
-  return (g[loggerKey] ??= createLogger());
+  return processSingleton('logger', () => createLogger());
 }
 
 /** An unexpected error: class, code, request id and a scrubbed message, at level error. */

@@ -1,4 +1,6 @@
 import client from 'prom-client';
+import { UUID_PATTERN } from '@/lib/ids';
+import { processSingleton, processSlot } from '@/lib/process-singleton';
 
 /**
  * Prometheus metrics, served at GET /metrics (app/metrics/route.ts, behind METRICS_TOKEN). The list
@@ -25,9 +27,6 @@ type Metrics = {
   httpChildren: Map<string, client.Counter.Internal>;
   collectors: Set<Collector>;
 };
-
-const globalKey = Symbol.for('crm.metrics');
-type G = typeof globalThis & { [globalKey]?: Metrics };
 
 /** Distinct HTTP label sets we keep; beyond it, "other" (a crawler must not blow up the series). */
 const MAX_SERIES = 1000;
@@ -85,8 +84,7 @@ function create(): Metrics {
 
 /** The process's metrics (route handlers and instrumentation are bundled apart: one on globalThis). */
 export function metrics(): Metrics {
-  const g = globalThis as G;
-  return (g[globalKey] ??= create());
+  return processSingleton('metrics', create);
 }
 
 /** Count one key check. `reason`: the error code of a refusal, "ok" otherwise. */
@@ -103,8 +101,7 @@ export function countKeyCheck(outcome: KeyCheckOutcome, reason: string, seconds:
   m.keyCheckSeconds.observe(seconds);
 }
 
-const ID_SEGMENT =
-  /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d+|[A-Za-z0-9_-]{20,})$/i;
+const ID_SEGMENT = new RegExp(`^(?:${UUID_PATTERN}|\\d+|[A-Za-z0-9_-]{20,})$`, 'i');
 
 /** A low-cardinality route label: ids become :id, static assets one label, unknown paths "unmatched". */
 export function routeLabel(path: string, status: number): string {
@@ -141,7 +138,7 @@ export function countHttpRequest(method: string, url: string, status: number): v
 
 /** server.mjs calls globalThis[crm.http-observe] for every response; this connects it here. */
 export function installHttpMetrics(): void {
-  (globalThis as Record<symbol, unknown>)[Symbol.for('crm.http-observe')] = countHttpRequest;
+  processSlot<typeof countHttpRequest>('http-observe').set(countHttpRequest);
 }
 
 /** Register a scrape-time collector (reads state kept elsewhere into gauges/counters). */

@@ -10,6 +10,7 @@ import {
 import type { Redis } from 'ioredis';
 import { getDatabase } from '@/db';
 import { rateLimits } from '@/db/schema';
+import { processSingleton } from '@/lib/process-singleton';
 
 /**
  * THE throttles: named limits shared by every instance of the app, counted by `rate-limiter-flexible`
@@ -83,12 +84,8 @@ type State = {
   limiters: Map<string, RateLimiterAbstract>;
   redis?: Redis;
 };
-const globalKey = Symbol.for('crm.rate-limit');
-type G = typeof globalThis & { [globalKey]?: State };
-
 function state(): State {
-  const g = globalThis as G;
-  return (g[globalKey] ??= { limiters: new Map() });
+  return processSingleton<State>('rate-limit', () => ({ limiters: new Map() }));
 }
 
 function store(): Store {

@@ -1,15 +1,14 @@
+import { processSingleton } from '@/lib/process-singleton';
+
 /**
  * Work that must finish before the database closes on shutdown (SIGTERM/SIGINT): background workers
  * register here; lib/lifecycle.ts runs them all after the HTTP drain, then closes the database once,
  * so no worker is left mid-query on a closed connection.
  */
 type Hook = () => Promise<void>;
-const globalKey = Symbol.for('crm.shutdown-hooks');
-type G = typeof globalThis & { [globalKey]?: Set<Hook> };
 
 function hooks(): Set<Hook> {
-  const g = globalThis as G;
-  return (g[globalKey] ??= new Set());
+  return processSingleton('shutdown-hooks', () => new Set<Hook>());
 }
 
 export function onShutdown(hook: Hook): () => void {

@@ -34,7 +34,7 @@ import path from 'node:path';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { openDatabase } from '../db/index';
 import { apiKeys, apiKeyTenants, auditEvents, customers, keyUsageHourly, organisations } from '../db/schema';
-import { describeKey, generateKey, hashKey } from '../lib/keys/format';
+import { issueSecret } from '../lib/keys/issue';
 import { createTestDatabase } from '../test/postgres-admin';
 import { PgProxy } from '../test/pg-proxy';
 
@@ -170,14 +170,13 @@ async function main() {
       .returning();
     const keys: { id: string; secret: string }[] = [];
     for (let i = 0; i < 21; i++) {
-      const secret = generateKey('integration');
+      const { secret, columns } = issueSecret('integration');
       const [k] = await direct.db
         .insert(apiKeys)
         .values({
           organisationId: org.id,
           name: i === 0 ? 'Admin' : `Client ${i}`,
-          keyHash: hashKey(secret),
-          ...describeKey(secret),
+          ...columns,
           permissions: i === 0 ? ['admin'] : ['customers:read', 'customers:write'],
         })
         .returning();

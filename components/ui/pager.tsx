@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { formatCount } from '@/lib/format';
 
 /** Previous / next links for server-side paging, with "Page 2 of 7" between them. */
 export function Pager({
@@ -27,7 +28,7 @@ export function Pager({
       className={`flex flex-wrap items-center justify-between gap-3 pt-3 text-sm ${className}`}
     >
       <span className="text-slate-600">
-        Page {page} of {pages} · {total.toLocaleString('en')} in all
+        Page {page} of {pages} · {formatCount(total)} in all
       </span>
       <span className="flex gap-2">
         {page > 1 ? (

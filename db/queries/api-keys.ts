@@ -46,7 +46,7 @@ export type KeyScope = {
  * The access policy's key scope (lib/access.ts keyScope, rule 2) as SQL: the same four conditions
  * `keyInScope` tests on one key, so a list shows exactly the keys a single-key operation reaches.
  */
-function scopeCondition(scope: KeyScope): SQL | undefined {
+export function keyScopeCondition(scope: KeyScope): SQL | undefined {
   const conditions: (SQL | undefined)[] = [];
   if (scope.organisationIds !== 'all') {
     if (scope.organisationIds.length === 0) return sql`false`;
@@ -176,9 +176,9 @@ export async function listApiKeys({
   const pattern = `%${escapeLike(filter.q)}%`;
   const where = and(
     eq(apiKeys.kind, 'integration'),
-    scopeCondition(scope),
+    keyScopeCondition(scope),
     statusCondition(filter.status, now),
-    // Each alternative matches a trigram GIN index (drizzle/0010_api_key_search.sql): a BitmapOr.
+    // Each alternative matches a trigram GIN index (drizzle/0011_api_key_search.sql): a BitmapOr.
     filter.q
       ? or(
           sql`${apiKeys.name} ilike ${pattern}`,
@@ -245,7 +245,7 @@ export async function summariseApiKeys({
       expiringSoon: sql<number>`count(*) filter (where ${c.display.expiring_soon})::int`,
     })
     .from(apiKeys)
-    .where(and(eq(apiKeys.kind, 'integration'), scopeCondition(scope)))
+    .where(and(eq(apiKeys.kind, 'integration'), keyScopeCondition(scope)))
     .groupBy(apiKeys.status);
   const of = (status: ApiKey['status']) => rows.find((r) => r.status === status);
   const active = of('active');
@@ -297,7 +297,7 @@ export async function findApiKeyById({
     .select({ key: apiKeys, creator: { id: creators.id, name: creators.name, email: creators.email } })
     .from(apiKeys)
     .leftJoin(creators, eq(creators.id, apiKeys.createdByUserId))
-    .where(and(eq(apiKeys.id, id), eq(apiKeys.kind, kind), scopeCondition(scope)))
+    .where(and(eq(apiKeys.id, id), eq(apiKeys.kind, kind), keyScopeCondition(scope)))
     .limit(1);
   const [row] = forUpdate ? await query.for('update', { of: apiKeys }) : await query;
   return row ?? null;
@@ -356,7 +356,7 @@ export async function findLeakedKeys({
       and(
         userId
           ? and(eq(apiKeys.kind, 'personal'), eq(apiKeys.userId, userId))
-          : and(eq(apiKeys.kind, 'integration'), scope ? scopeCondition(scope) : sql`false`),
+          : and(eq(apiKeys.kind, 'integration'), scope ? keyScopeCondition(scope) : sql`false`),
         gt(apiKeys.leakedAt, since),
       ),
     )
@@ -423,7 +423,7 @@ export async function findKeysNeedingAttention({
     .where(
       and(
         eq(apiKeys.kind, 'integration'),
-        scopeCondition(scope),
+        keyScopeCondition(scope),
         or(expiring, unused, leaked, rotationInUse),
       ),
     )

@@ -1,9 +1,9 @@
 import 'server-only';
-import { and, asc, count, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { db as defaultDb, type Executor } from '@/db';
 import { apiKeys, keyAccessLog, keyUsageHourly, usageFlushes, type NewKeyAccessLogEntry } from '@/db/schema';
 import { rowsOf } from '@/db/rows';
-import type { OrganisationScope } from './api-keys';
+import { keyScopeCondition, type KeyScope, type OrganisationScope } from './api-keys';
 
 /** Counters of one key in one UTC hour, as the flusher adds them. */
 export type HourlyIncrement = {
@@ -231,14 +231,19 @@ function usageScope(scope: OrganisationScope): SQL | undefined {
   return inArray(keyUsageHourly.organisationId, scope.organisationIds);
 }
 
-/** The keys with the most requests since `from`, within a scope. */
+/**
+ * The keys with the most requests since `from`: personal keys within the organisation scope,
+ * integration keys within the key scope (the keys the caller reaches, lib/access.ts rule 2).
+ */
 export async function findTopKeys({
   scope,
+  keys,
   from,
   limit,
   db = defaultDb,
 }: {
   scope: OrganisationScope;
+  keys: KeyScope;
   from: Date;
   limit: number;
   db?: Executor;
@@ -262,7 +267,13 @@ export async function findTopKeys({
     })
     .from(keyUsageHourly)
     .innerJoin(apiKeys, eq(apiKeys.id, keyUsageHourly.keyId))
-    .where(and(gte(keyUsageHourly.hour, from), usageScope(scope)))
+    .where(
+      and(
+        gte(keyUsageHourly.hour, from),
+        usageScope(scope),
+        or(eq(apiKeys.kind, 'personal'), and(eq(apiKeys.kind, 'integration'), keyScopeCondition(keys))),
+      ),
+    )
     .groupBy(apiKeys.id)
     .orderBy(desc(total), asc(apiKeys.name))
     .limit(limit);

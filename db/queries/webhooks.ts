@@ -335,6 +335,17 @@ export async function deleteWebhookRow({ id, db = defaultDb }: { id: string; db?
   await db.delete(webhooks).where(eq(webhooks.id, id));
 }
 
+/** One delivery attempt as the pages and GET /crm/webhooks/{id}/deliveries show it. */
+export type DeliveryAttemptView = {
+  deliveryId: string;
+  eventType: string;
+  attempt: number;
+  attemptedAt: Date;
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+};
+
 /** The last few attempts of each subscription, newest first ("last deliveries"). */
 export async function findRecentAttempts({
   webhookIds,
@@ -345,18 +356,7 @@ export async function findRecentAttempts({
   perWebhook?: number;
   db?: Executor;
 }) {
-  const map = new Map<
-    string,
-    {
-      deliveryId: string;
-      eventType: string;
-      attempt: number;
-      attemptedAt: Date;
-      statusCode: number | null;
-      error: string | null;
-      durationMs: number;
-    }[]
-  >();
+  const map = new Map<string, DeliveryAttemptView[]>();
   if (webhookIds.length === 0) return map;
   const list = sql.join(
     webhookIds.map((id) => sql`${id}`),

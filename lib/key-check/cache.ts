@@ -5,6 +5,7 @@ import { countKeys, findKeyByHash, keyHashPages, previousKeyHashes } from '@/db/
 import { isDatabaseUnavailable } from '@/db/errors';
 import { AppError } from '@/lib/errors';
 import { logError } from '@/lib/log';
+import { processSingleton } from '@/lib/process-singleton';
 import { readGauge, totalCounter } from '@/lib/metrics';
 import { onKeyChange, type KeyChange } from './invalidation';
 import { KeyFilter, TokenBucket } from './key-filter';
@@ -20,7 +21,8 @@ import type { KeyLookup, KeyRecord } from '@/lib/keys/verify';
  *   keys; those get at most UNKNOWN_LOOKUPS_PER_SECOND database lookups (the rest are refused), so a
  *   flood cannot hammer the database, while a key created a moment ago on another instance — whose
  *   hash may still be on its way here — is still looked up.
- * - Database triggers (migration 0003) NOTIFY crm_key_changes on every change that can alter a key
+ * - Database triggers (drizzle/0003_key_change_notifications.sql, the api_keys one extended by
+ *   0013_key_change_notifications_v2.sql) NOTIFY crm_key_changes on every change that can alter a key
  *   check; every instance LISTENs and evicts. The instance that made a change also evicts
  *   synchronously (announceKeyChange), before it answers. If the listener is down (our heartbeat is
  *   not echoed), an entry older than FALLBACK_TTL_MS is checked against the database again, and the
@@ -83,13 +85,10 @@ type CacheState = {
   queryHook: ((query: () => Promise<KeyRecord | null>) => Promise<KeyRecord | null>) | null;
 };
 
-const globalKey = Symbol.for('crm.key-cache');
-type G = typeof globalThis & { [globalKey]?: CacheState };
 const instanceId = crypto.randomUUID();
 
 function state(): CacheState {
-  const g = globalThis as G;
-  return (g[globalKey] ??= {
+  return processSingleton<CacheState>('key-cache', () => ({
     positive: new LRUCache<string, Entry>({ max: 50_000, ttl: POSITIVE_TTL_MS }),
     negative: new LRUCache<string, true>({ max: 100_000, ttl: NEGATIVE_TTL_MS }),
     inflight: new Map(),
@@ -115,7 +114,7 @@ function state(): CacheState {
       lookupFailures: 0,
     },
     queryHook: null,
-  });
+  }));
 }
 
 /** Whether changes made by other instances reach us right now. */
@@ -327,24 +326,14 @@ export async function startKeyCache(): Promise<void> {
   onKeyChange((change) => evict(change));
 
   const handle = getDatabase();
-  let notify: (payload: string) => Promise<unknown>;
-  if (handle.sql) {
-    const sql = handle.sql;
-    // postgres-js re-subscribes by itself after a dropped connection and calls onlisten again.
-    await sql.listen(
-      CHANNEL,
-      (payload) => onNotification(s, payload),
-      () => onSubscribed(s),
-    );
-    notify = (payload) => sql`select pg_notify(${CHANNEL}, ${payload})`;
-  } else if (handle.pglite) {
-    const pglite = handle.pglite;
-    await pglite.listen(CHANNEL, (payload) => onNotification(s, payload));
-    onSubscribed(s);
-    notify = (payload) => pglite.query('select pg_notify($1, $2)', [CHANNEL, payload]);
-  } else {
-    return;
-  }
+  // On PostgreSQL, postgres-js re-subscribes by itself after a dropped connection and calls
+  // onSubscribed again (db/index.ts).
+  await handle.listen(
+    CHANNEL,
+    (payload) => onNotification(s, payload),
+    () => onSubscribed(s),
+  );
+  const notify = (payload: string) => handle.notify(CHANNEL, payload);
   // The heartbeat never hangs: the pool's connect timeout and statement timeout bound it, and a
   // beat still pending when the next is due counts as a failure.
   let beating = false;

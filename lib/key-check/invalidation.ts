@@ -1,3 +1,5 @@
+import { processSingleton } from '@/lib/process-singleton';
+
 /**
  * Anything that caches key checks subscribes here; every change to a key, its owner or its
  * organisation's API switch announces itself here after it commits.
@@ -13,12 +15,8 @@ export type KeyChange = {
   remote?: boolean;
 };
 
-const globalKey = Symbol.for('crm.key-invalidation');
-type G = typeof globalThis & { [globalKey]?: Set<Listener> };
-
 function listeners(): Set<Listener> {
-  const g = globalThis as G;
-  return (g[globalKey] ??= new Set());
+  return processSingleton('key-invalidation', () => new Set<Listener>());
 }
 
 export function onKeyChange(listener: Listener): () => void {

@@ -14,14 +14,16 @@ import { listAuditEventsForTarget } from '@/db/queries/audit';
 import { findKeyPolicies, listOrganisations } from '@/db/queries/organisations';
 import { uniqueViolation } from '@/db/rows';
 import { AppError } from '@/lib/errors';
-import { describeKey, generateKey, hashKey, visibleIdentifier } from '@/lib/keys/format';
+import { visibleIdentifier } from '@/lib/keys/format';
+import { issueSecret } from '@/lib/keys/issue';
 import { announceKeyChange } from '@/lib/key-check/invalidation';
 import { expiryPolicyViolation, latestAllowedExpiry, type KeyPolicy } from '@/lib/keys/policy';
 import type { Permission } from '@/lib/permissions';
-import { displayStatus, type ApiKeyDisplayStatus } from '@/lib/keys/lifecycle';
+import { displayStatus } from '@/lib/keys/lifecycle';
 import {
   encodeListCursor,
   protectedKeyMessage,
+  type ApiKeyView,
   type CreateApiKeyInput,
   type ListApiKeysInput,
   type RegenerateApiKeyInput,
@@ -40,39 +42,6 @@ import {
 import { type Actor, type RequestContext } from '@/lib/actor';
 import { diffFields, recordAudit } from './audit';
 import { isUuid } from '@/lib/ids';
-
-/** A key as the product shows it: never the hash, never the secret. */
-export type ApiKeyView = {
-  id: string;
-  organisationId: string;
-  kind: ApiKey['kind'];
-  name: string;
-  description: string;
-  visibleId: string;
-  status: ApiKey['status'];
-  displayStatus: ApiKeyDisplayStatus;
-  permissions: Permission[];
-  allTenants: boolean;
-  tenants: { id: string; name: string }[];
-  protected: boolean;
-  expiresAt: Date | null;
-  lastUsedAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
-  createdBy: { id: string; name: string; email: string } | null;
-  createdByKeyId: string | null;
-  regeneratedAt: Date | null;
-  disabledAt: Date | null;
-  revokedAt: Date | null;
-  allowedIps: string[] | null;
-  rateLimitPerMinute: number | null;
-  /** A rotation in its overlap: the old secret's visible identifier and when it stops working. */
-  rotation: { previousVisibleId: string; endsAt: Date; previousLastUsedAt: Date | null } | null;
-  /** Reported leaked by a secret scanner. */
-  leak: { at: Date; url: string | null } | null;
-  /** The key breaks its organisation's key policy (made before the policy, or by a superadmin). */
-  outsidePolicy: boolean;
-};
 
 const NO_POLICY: KeyPolicy = { keysMustExpire: false, maxLifetimeDays: null };
 
@@ -269,7 +238,7 @@ export async function createApiKey(
     expiresAt: input.expiry_date ?? null,
   });
 
-  const secret = generateKey('integration');
+  const { secret, columns } = issueSecret('integration');
   try {
     const key = await db.transaction(async (tx) => {
       await checkTenantsExist(tx, tenants);
@@ -282,8 +251,7 @@ export async function createApiKey(
           kind: 'integration',
           name: input.name,
           description: input.description ?? '',
-          keyHash: hashKey(secret),
-          ...describeKey(secret),
+          ...columns,
           permissions: input.permissions,
           allTenants: tenants === 'all',
           expiresAt: input.expiry_date ?? null,
@@ -479,8 +447,7 @@ export async function regenerateApiKey(
   input: RegenerateApiKeyInput = { grace_period_seconds: 0 },
   context?: RequestContext,
 ): Promise<CreatedApiKey> {
-  const secret = generateKey('integration');
-  const key = await changeKey(actor, id, async (tx, key) => {
+  return changeKey(actor, id, async (tx, key) => {
     refuseIfRevoked(key);
     const now = new Date();
     await checkExpiryPolicy(
@@ -495,17 +462,15 @@ export async function regenerateApiKey(
       const message = `The overlap cannot outlast the key itself: it expires at ${key.expiresAt.toISOString()}.`;
       throw new AppError('validation_failed', message, { grace_period_seconds: [message] });
     }
+    const { secret, columns } = issueSecret('integration', now);
     const [updated] = await tx
       .update(apiKeys)
       .set({
-        keyHash: hashKey(secret),
-        ...describeKey(secret),
+        ...columns,
         previousKeyHash: previousEndsAt ? key.keyHash : null,
         previousLastFour: previousEndsAt ? key.lastFour : null,
         previousKeyExpiresAt: previousEndsAt,
         previousKeyLastUsedAt: null,
-        regeneratedAt: now,
-        updatedAt: now,
       })
       .where(eq(apiKeys.id, id))
       .returning();
@@ -528,9 +493,8 @@ export async function regenerateApiKey(
       target: targetOf(updated),
       changes,
     });
-    return loadView(tx, id, actor);
+    return { key: await loadView(tx, id, actor), secret };
   });
-  return { key, secret };
 }
 
 /** Disable (temporary) or enable a key. Revoked keys can never come back. */

@@ -7,7 +7,8 @@ import { visibleIdentifier } from '@/lib/keys/format';
 import { announceKeyChange } from '@/lib/key-check/invalidation';
 import type { Actor, RequestContext } from '@/lib/actor';
 import { recordAudit } from './audit';
-import { changeKey, getApiKey, rotationRunning, targetOf, type ApiKeyView } from './api-keys';
+import type { ApiKeyView } from '@/lib/validation/api-keys';
+import { changeKey, getApiKey, rotationRunning, targetOf } from './api-keys';
 
 /**
  * The end of a rotation's overlap. No job ends it: every key check compares previous_key_expires_at

@@ -11,7 +11,8 @@ import { cancelPendingDeliveries, disableWebhooksOfKey } from '@/db/queries/webh
 import { uniqueViolation } from '@/db/rows';
 import { apiKeys, organisations, type ApiKey } from '@/db/schema';
 import { AppError } from '@/lib/errors';
-import { describeKey, generateKey, hashKey, visibleIdentifier } from '@/lib/keys/format';
+import { visibleIdentifier } from '@/lib/keys/format';
+import { issueSecret } from '@/lib/keys/issue';
 import { announceKeyChange } from '@/lib/key-check/invalidation';
 import {
   assertIsSignedInUser,
@@ -100,7 +101,7 @@ export type CreatedPersonalKey = { key: PersonalKeyView; secret: string };
 /** Turn the toggle on: a new personal key; the returned secret is the only copy there will ever be. */
 export async function createPersonalKey(actor: Actor, context?: RequestContext): Promise<CreatedPersonalKey> {
   const user = asUser(actor);
-  const secret = generateKey('personal');
+  const { secret, columns } = issueSecret('personal');
   try {
     const key = await db.transaction(async (tx) => {
       await assertMayHaveKey(tx, user);
@@ -112,8 +113,7 @@ export async function createPersonalKey(actor: Actor, context?: RequestContext):
           kind: 'personal',
           userId: user.userId,
           name: 'Personal key',
-          keyHash: hashKey(secret),
-          ...describeKey(secret),
+          ...columns,
           // Never read for a personal key: the user's role decides at each request.
           permissions: [],
           createdByUserId: user.userId,
@@ -152,21 +152,12 @@ export async function regeneratePersonalKey(
   context?: RequestContext,
 ): Promise<CreatedPersonalKey> {
   const user = asUser(actor);
-  const secret = generateKey('personal');
-  const key = await db.transaction(async (tx) => {
+  const { key, secret } = await db.transaction(async (tx) => {
     await assertMayHaveKey(tx, user);
     const current = await findLivePersonalKey({ userId: user.userId, forUpdate: true, db: tx });
     if (!current) throw noKey();
-    const [updated] = await tx
-      .update(apiKeys)
-      .set({
-        keyHash: hashKey(secret),
-        ...describeKey(secret),
-        regeneratedAt: new Date(),
-        updatedAt: new Date(),
-      })
-      .where(eq(apiKeys.id, current.id))
-      .returning();
+    const { secret, columns } = issueSecret('personal', new Date());
+    const [updated] = await tx.update(apiKeys).set(columns).where(eq(apiKeys.id, current.id)).returning();
     await recordAudit(tx, {
       actor,
       context,
@@ -175,7 +166,7 @@ export async function regeneratePersonalKey(
       target: target(updated, user.label),
       changes: { visible_id: { before: visibleIdentifier(current), after: visibleIdentifier(updated) } },
     });
-    return updated;
+    return { key: updated, secret };
   });
   announceKeyChange({ keyIds: [key.id], userId: user.userId });
   return { key: toView(key), secret };

@@ -2,6 +2,7 @@ import 'server-only';
 import { LRUCache } from 'lru-cache';
 import { organisationExists } from '@/db/queries/organisations';
 import { AppError } from '@/lib/errors';
+import { processSingleton } from '@/lib/process-singleton';
 
 /**
  * A tenant named by X-Tenant-Id must exist before any query acts on it: an all-tenants key naming an
@@ -9,12 +10,11 @@ import { AppError } from '@/lib/errors';
  * remembered a minute (only positive answers), so the check costs the hot path a map lookup.
  */
 const KNOWN_TTL_MS = 60_000;
-const globalKey = Symbol.for('crm.known-tenants');
-type G = typeof globalThis & { [globalKey]?: LRUCache<string, true> };
-
 function known(): LRUCache<string, true> {
-  const g = globalThis as G;
-  return (g[globalKey] ??= new LRUCache<string, true>({ max: 10_000, ttl: KNOWN_TTL_MS }));
+  return processSingleton(
+    'known-tenants',
+    () => new LRUCache<string, true>({ max: 10_000, ttl: KNOWN_TTL_MS }),
+  );
 }
 
 export async function requireExistingTenant(tenantId: string): Promise<void> {

@@ -15,6 +15,7 @@ import {
 import type { NewKeyAccessLogEntry } from '@/db/schema';
 import { logError, logger } from '@/lib/log';
 import { readGauge, totalCounter } from '@/lib/metrics';
+import { processSingleton } from '@/lib/process-singleton';
 
 /**
  * Usage counting, the write path (the read model is lib/services/usage.ts). Every key check on
@@ -89,14 +90,10 @@ type UsageState = {
   flushFailures: number;
 };
 
-// Route handlers and instrumentation are bundled separately but share the process: one state on
-// globalThis, so every handler counts into the accumulator the one flusher drains.
-const globalKey = Symbol.for('crm.usage');
-type G = typeof globalThis & { [globalKey]?: UsageState };
-
+// Route handlers and instrumentation are bundled separately but share the process: one state per
+// process (lib/process-singleton.ts), so every handler counts into the accumulator the one flusher drains.
 function state(): UsageState {
-  const g = globalThis as G;
-  return (g[globalKey] ??= {
+  return processSingleton<UsageState>('usage', () => ({
     buckets: new Map(),
     lastUsed: new Map(),
     lastUsedPrevious: new Map(),
@@ -111,7 +108,7 @@ function state(): UsageState {
     lastFlushAt: Date.now(),
     oldestPendingAt: 0,
     flushFailures: 0,
-  });
+  }));
 }
 
 /** Count one check into its key's UTC-hour bucket: no Date and no object unless the hour is new. */

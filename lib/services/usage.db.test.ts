@@ -211,6 +211,30 @@ describe('usage accumulator and flush on a real database', () => {
   });
 });
 
+describe('the dashboard shows only keys the admin reaches (rule 2)', () => {
+  it("leaves out a key of the admin's organisation that also reaches another tenant", async () => {
+    const mine = await newKey();
+    const { key: wider } = await createApiKey(
+      w.superadmin.actor,
+      createApiKeySchema.parse({
+        name: `Cross-tenant ${Math.random()}`,
+        permissions: ['customers:read'],
+        tenants: [w.orgA.id, w.orgB.id],
+        organisation_id: w.orgA.id,
+      }),
+    );
+    const now = new Date();
+    for (let i = 0; i < 600; i++) check(mine.id, 'success', now);
+    for (let i = 0; i < 500; i++) check(wider.id, 'success', now);
+    await flushUsage();
+    const admin = (await getUsageDashboard(w.adminA.actor, now)).topKeys.map((k) => k.id);
+    expect(admin).toContain(mine.id);
+    expect(admin).not.toContain(wider.id);
+    const superadmin = (await getUsageDashboard(w.superadmin.actor, now)).topKeys.map((k) => k.id);
+    expect(superadmin).toContain(wider.id);
+  });
+});
+
 async function countLog(keyId: string): Promise<number> {
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })

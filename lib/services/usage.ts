@@ -1,8 +1,8 @@
 import 'server-only';
 import { findTopKeys, listAccessLog, sumUsage } from '@/db/queries/usage';
 import { visibleIdentifier } from '@/lib/keys/format';
-import type { UsageWindow } from '@/lib/validation/usage';
-import { assertCanManageKeys, organisationScope } from '@/lib/access';
+import type { KeyUsage, UsagePoint, UsageTotals, UsageWindow } from '@/lib/validation/usage';
+import { assertCanManageKeys, keyScope, organisationScope } from '@/lib/access';
 import { getApiKey, listApiKeys } from './api-keys';
 import type { Actor } from '@/lib/actor';
 
@@ -16,19 +16,6 @@ const DAY_MS = 24 * HOUR_MS;
 function hourOf(at: Date): Date {
   return new Date(Math.floor(at.getTime() / HOUR_MS) * HOUR_MS);
 }
-
-export type UsagePoint = { start: Date; success: number; denied: number; rateLimited: number; total: number };
-export type UsageTotals = { success: number; denied: number; rateLimited: number; total: number };
-export type KeyUsage = {
-  keyId: string;
-  lastUsedAt: Date | null;
-  window: UsageWindow;
-  bucket: 'hour' | 'day';
-  from: Date;
-  to: Date;
-  totals: UsageTotals;
-  series: UsagePoint[];
-};
 
 /**
  * A window's bounds and bucket size. 24h: the last 24 UTC hours, the current one included, per hour.
@@ -122,7 +109,7 @@ export async function getUsageDashboard(actor: Actor, now: Date = new Date()) {
   const { from, to, step } = windowBounds('30d', now);
   const [perDay, top, expiring, unused] = await Promise.all([
     sumUsage({ scope, from, bucket: 'day' }),
-    findTopKeys({ scope, from, limit: 10 }),
+    findTopKeys({ scope, keys: keyScope(actor), from, limit: 10 }),
     listApiKeys(actor, { status: 'expiring_soon', q: '', sort: 'expires', order: 'asc', page: 1, limit: 10 }),
     listApiKeys(actor, { status: 'unused', q: '', sort: 'last_used', order: 'asc', page: 1, limit: 10 }),
   ]);

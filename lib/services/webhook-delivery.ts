@@ -1,10 +1,11 @@
 import 'server-only';
 import { onShutdown } from '@/lib/shutdown';
+import { forgetProcessSingleton, processSingleton } from '@/lib/process-singleton';
 import { logError, logger } from '@/lib/log';
 import { metrics } from '@/lib/metrics';
 import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { db, getDatabase, type Executor } from '@/db';
+import { db, getDatabase, type Executor, type Unlisten } from '@/db';
 import { findKeyRecordsByIds } from '@/db/queries/key-lookup';
 import {
   cancelPendingDeliveries,
@@ -317,8 +318,6 @@ export function webhookLabel(webhook: Pick<Webhook, 'entity' | 'operation' | 'ur
 // The worker: one per process, started from instrumentation.ts after the database is ready.
 
 type Worker = { stop: () => Promise<void>; wake: () => void };
-const globalKey = Symbol.for('crm.webhook-worker');
-type G = typeof globalThis & { [globalKey]?: Worker };
 
 const PRUNE_EVERY_MS = 60 * 60_000;
 const KEEP_FINISHED_MS = 30 * 24 * 60 * 60_000;
@@ -333,8 +332,11 @@ const KEEP_FINISHED_MS = 30 * 24 * 60 * 60_000;
  * of a second of the database answering again (db/index.ts), so due deliveries go out at once.
  */
 export function startWebhookWorker(): Worker | null {
-  const g = globalThis as G;
-  if (g[globalKey]) return g[globalKey];
+  // Null (switched off) is not kept: the next call looks at the configuration again.
+  return processSingleton('webhook-worker', createWebhookWorker);
+}
+
+function createWebhookWorker(): Worker | null {
   const config = webhookConfig();
   if (!config.workerEnabled) return null;
 
@@ -349,7 +351,7 @@ export function startWebhookWorker(): Worker | null {
   let again = false;
   let lastPrune = 0;
   let failingSince = 0;
-  let unlisten: (() => Promise<void>) | undefined;
+  let unlisten: Unlisten | undefined;
 
   const start = ({ webhookId, url, send }: ClaimedSend) => {
     let deadline: NodeJS.Timeout | undefined;
@@ -429,15 +431,9 @@ export function startWebhookWorker(): Worker | null {
     })();
   };
 
-  const handle = getDatabase();
   void (async () => {
     try {
-      if (handle.sql) {
-        const sub = await handle.sql.listen(DELIVERY_CHANNEL, () => fill());
-        unlisten = () => sub.unlisten();
-      } else if (handle.pglite) {
-        unlisten = await handle.pglite.listen(DELIVERY_CHANNEL, () => fill());
-      }
+      unlisten = await getDatabase().listen(DELIVERY_CHANNEL, () => fill());
     } catch (error) {
       logError(error, 'webhook worker: LISTEN failed, polling only');
     }
@@ -454,10 +450,9 @@ export function startWebhookWorker(): Worker | null {
       await unlisten?.().catch(() => {});
       await claiming;
       await Promise.allSettled([...inFlight.keys()]);
-      delete g[globalKey];
+      forgetProcessSingleton('webhook-worker');
     },
   };
-  g[globalKey] = worker;
   // Finish the attempts in flight before the database closes on shutdown.
   onShutdown(worker.stop);
   return worker;

@@ -10,6 +10,7 @@ import {
   insertWebhook,
   listWebhooksOfKeys,
   setWebhookStatusRow,
+  type DeliveryAttemptView,
 } from '@/db/queries/webhooks';
 import { apiKeys, type Webhook } from '@/db/schema';
 import { AppError } from '@/lib/errors';
@@ -50,16 +51,6 @@ export type WebhookView = {
   lastDeliveryAt: Date | null;
   lastSuccessAt: Date | null;
   createdAt: Date;
-};
-
-export type DeliveryAttemptView = {
-  deliveryId: string;
-  eventType: string;
-  attempt: number;
-  attemptedAt: Date;
-  statusCode: number | null;
-  error: string | null;
-  durationMs: number;
 };
 
 export type WebhookWithDeliveries = WebhookView & { lastDeliveries: DeliveryAttemptView[] };

@@ -1,4 +1,5 @@
 import type { FieldErrors } from '@/lib/errors';
+import { toDateInputValue } from '@/lib/format';
 
 /**
  * The admin pages' key form, read from FormData into the plain object the zod schemas of
@@ -74,5 +75,5 @@ export function formFieldErrors(fields: FieldErrors | undefined): Record<string,
  * that day (the next midnight), so the day shown is the one the admin picked.
  */
 export function expiryDateInputValue(expiresAt: Date | null): string {
-  return expiresAt ? new Date(expiresAt.getTime() - 1).toISOString().slice(0, 10) : '';
+  return expiresAt ? toDateInputValue(new Date(expiresAt.getTime() - 1)) : '';
 }

@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { apiKeyResponseSchema, toApiKeyResponse, toCreatedApiKeyResponse } from './api-keys';
+import { apiKeyResponseSchema, toApiKeyResponse, toCreatedApiKeyResponse, type ApiKeyView } from './api-keys';
 
-const view = {
+const view: ApiKeyView = {
   id: '3f1c2a8e-4b5d-4c6e-8f70-112233445566',
   organisationId: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f11223344',
-  kind: 'integration' as const,
+  kind: 'integration',
   name: 'Billing sync',
   description: '',
   visibleId: 'sk_live_…XyZ9',
-  displayStatus: 'active' as const,
+  status: 'active',
+  displayStatus: 'active',
   permissions: ['customers:read'],
   allTenants: false,
   tenants: [{ id: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f11223344', name: 'Acme' }],

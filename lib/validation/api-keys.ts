@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ApiKey } from '@/db/schema';
 import { API_KEY_DISPLAY_STATUSES, DAY_MS as DAY, type ApiKeyDisplayStatus } from '@/lib/keys/lifecycle';
 import {
   ALL_PERMISSIONS,
@@ -353,16 +354,20 @@ export const apiKeyListResponseSchema = z.object({
     .describe('Pass as `cursor` to get the next page; null on the last page.'),
 });
 
-/** What the key service returns (ApiKeyView), as the structural type the mapping needs. */
-type KeyViewLike = {
+/**
+ * A key as the product shows it (what lib/services/api-keys.ts returns): never the hash, never the
+ * secret. Declared here, below the service, because the HTTP output mapping below takes it.
+ */
+export type ApiKeyView = {
   id: string;
   organisationId: string;
-  kind: 'integration' | 'personal';
+  kind: ApiKey['kind'];
   name: string;
   description: string;
   visibleId: string;
+  status: ApiKey['status'];
   displayStatus: ApiKeyDisplayStatus;
-  permissions: string[];
+  permissions: Permission[];
   allTenants: boolean;
   tenants: { id: string; name: string }[];
   protected: boolean;
@@ -377,15 +382,18 @@ type KeyViewLike = {
   revokedAt: Date | null;
   allowedIps: string[] | null;
   rateLimitPerMinute: number | null;
-  rotation: { previousVisibleId: string; endsAt: Date } | null;
+  /** A rotation in its overlap: the old secret's visible identifier and when it stops working. */
+  rotation: { previousVisibleId: string; endsAt: Date; previousLastUsedAt: Date | null } | null;
+  /** Reported leaked by a secret scanner. */
   leak: { at: Date; url: string | null } | null;
+  /** The key breaks its organisation's key policy (made before the policy, or by a superadmin). */
   outsidePolicy: boolean;
 };
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 /** A key as the HTTP API shows it (parsed by the output schema: unknown fields are dropped). */
-export function toApiKeyResponse(view: KeyViewLike): ApiKeyResponse {
+export function toApiKeyResponse(view: ApiKeyView): ApiKeyResponse {
   return apiKeyResponseSchema.parse({
     api_key_id: view.id,
     organisation_id: view.organisationId,
@@ -415,7 +423,7 @@ export function toApiKeyResponse(view: KeyViewLike): ApiKeyResponse {
   });
 }
 
-export function toCreatedApiKeyResponse(view: KeyViewLike, secret: string): CreatedApiKeyResponse {
+export function toCreatedApiKeyResponse(view: ApiKeyView, secret: string): CreatedApiKeyResponse {
   return createdApiKeyResponseSchema.parse({ ...toApiKeyResponse(view), api_key: secret });
 }
 

@@ -1,8 +1,24 @@
 import { z } from 'zod';
-import type { KeyUsage, UsageTotals } from '@/lib/services/usage';
 
 export const USAGE_WINDOWS = ['24h', '7d', '30d'] as const;
 export type UsageWindow = (typeof USAGE_WINDOWS)[number];
+
+/*
+ * A key's usage as lib/services/usage.ts reads it (what the pages draw and usageOutput turns into
+ * JSON). Declared here, below the service, so the output mapping takes the service's type itself.
+ */
+export type UsageTotals = { success: number; denied: number; rateLimited: number; total: number };
+export type UsagePoint = UsageTotals & { start: Date };
+export type KeyUsage = {
+  keyId: string;
+  lastUsedAt: Date | null;
+  window: UsageWindow;
+  bucket: 'hour' | 'day';
+  from: Date;
+  to: Date;
+  totals: UsageTotals;
+  series: UsagePoint[];
+};
 
 export const usageQuerySchema = z.object({
   window: z.enum(USAGE_WINDOWS, { error: 'Choose a window: 24h, 7d or 30d.' }).default('24h'),

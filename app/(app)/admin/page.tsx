@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import { EXPIRING_SOON_DAYS, UNUSED_AFTER_DAYS } from '@/lib/keys/lifecycle';
 import Link from 'next/link';
-import { toChartPoints } from '@/components/usage/chart-points';
-import { UsageChart } from '@/components/usage/usage-chart';
+import { toChartPoints } from './_usage/chart-points';
+import { UsageChart } from './_usage/usage-chart';
 import { RelativeTime } from '@/components/ui/time';
 import { seesEveryOrganisation } from '@/lib/access';
 import { actorFromUser, requireAdmin } from '@/lib/auth/session';
@@ -52,18 +52,14 @@ export default async function DashboardPage() {
           ) : (
             <ol className="divide-y divide-slate-100">
               {data.topKeys.map((k) => (
-                <li key={k.id} className="flex items-center justify-between gap-3 py-2" data-key-id={k.id}>
-                  <span className="min-w-0">
-                    <KeyLink id={k.id} kind={k.kind} name={k.name} />
-                    <span className="block font-mono text-xs text-slate-600">{k.visibleId}</span>
-                  </span>
+                <KeyItem key={k.id} apiKey={k}>
                   <span className="text-right text-sm tabular-nums">
                     <strong data-testid="top-key-total">{formatCount(k.total)}</strong>
                     {k.denied > 0 && (
                       <span className="block text-xs text-red-700">{formatCount(k.denied)} denied</span>
                     )}
                   </span>
-                </li>
+                </KeyItem>
               ))}
             </ol>
           )}
@@ -84,18 +80,14 @@ export default async function DashboardPage() {
           ) : (
             <ul className="divide-y divide-slate-100">
               {data.expiring.keys.map((k) => (
-                <li key={k.id} className="flex items-center justify-between gap-3 py-2">
-                  <span className="min-w-0">
-                    <KeyLink id={k.id} kind={k.kind} name={k.name} />
-                    <span className="block font-mono text-xs text-slate-600">{k.visibleId}</span>
-                  </span>
+                <KeyItem key={k.id} apiKey={k}>
                   <span className="text-right text-sm">
                     {k.expiresAt && <RelativeTime value={k.expiresAt} now={now} />}
                     <span className="block text-xs text-slate-600">
                       {k.expiresAt && formatExpiry(k.expiresAt)}
                     </span>
                   </span>
-                </li>
+                </KeyItem>
               ))}
             </ul>
           )}
@@ -115,16 +107,12 @@ export default async function DashboardPage() {
           ) : (
             <ul className="divide-y divide-slate-100">
               {data.unused.keys.map((k) => (
-                <li key={k.id} className="flex items-center justify-between gap-3 py-2">
-                  <span className="min-w-0">
-                    <KeyLink id={k.id} kind={k.kind} name={k.name} />
-                    <span className="block font-mono text-xs text-slate-600">{k.visibleId}</span>
-                  </span>
+                <KeyItem key={k.id} apiKey={k}>
                   <span className="text-right text-sm">
                     <span className="block text-xs text-slate-600">Last used</span>
                     <RelativeTime value={k.lastUsedAt} now={now} />
                   </span>
-                </li>
+                </KeyItem>
               ))}
             </ul>
           )}
@@ -134,16 +122,31 @@ export default async function DashboardPage() {
   );
 }
 
-function KeyLink({ id, kind, name }: { id: string; kind: string; name: string }) {
-  if (kind !== 'integration')
-    return <span className="block truncate font-medium">{name} (personal key)</span>;
+/** One key in a dashboard list: its name (a link for integration keys), its masked id, then `children`. */
+function KeyItem({
+  apiKey,
+  children,
+}: {
+  apiKey: { id: string; kind: string; name: string; visibleId: string };
+  children: React.ReactNode;
+}) {
   return (
-    <Link
-      href={`/admin/api-keys/${id}`}
-      className="block truncate font-medium text-indigo-700 hover:underline"
-    >
-      {name}
-    </Link>
+    <li className="flex items-center justify-between gap-3 py-2" data-key-id={apiKey.id}>
+      <span className="min-w-0">
+        {apiKey.kind === 'integration' ? (
+          <Link
+            href={`/admin/api-keys/${apiKey.id}`}
+            className="block truncate font-medium text-indigo-700 hover:underline"
+          >
+            {apiKey.name}
+          </Link>
+        ) : (
+          <span className="block truncate font-medium">{apiKey.name} (personal key)</span>
+        )}
+        <span className="block font-mono text-xs text-slate-600">{apiKey.visibleId}</span>
+      </span>
+      {children}
+    </li>
   );
 }
 

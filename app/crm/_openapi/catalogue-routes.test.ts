@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RESOURCES, type Resource } from '@/lib/permissions';
 import { CRM_RESOURCES } from '@/lib/services/crm-resources';
-import { HTTP_METHODS } from '@/lib/api/openapi';
+import { HTTP_METHODS } from '@/lib/api/openapi/define';
 import { neededPermission, routeGuard } from '@/lib/api/with-key';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_PERMISSIONS } from '@/lib/permissions';
-import { buildOpenApiDocument } from '@/lib/api/openapi';
+import { buildOpenApiDocument } from '@/lib/api/openapi/document';
 import { openApiRoutes, openApiWebhooks } from './routes';
 
 type Schema = Record<string, unknown>;

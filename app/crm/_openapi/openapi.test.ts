@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '@/lib/api/errors';
 import { openApiRoutes, openApiWebhooks } from './routes';
 import { routeGuard } from '@/lib/api/with-key';
-import { buildOpenApiDocument, HTTP_METHODS, listApiUrls, type HttpMethod } from '@/lib/api/openapi';
+import { HTTP_METHODS, type HttpMethod } from '@/lib/api/openapi/define';
+import { buildOpenApiDocument } from '@/lib/api/openapi/document';
+import { listApiUrls } from '@/lib/api/openapi/urls';
 
 const ORIGIN = 'https://crm.example.test';
 const APP_CRM = path.resolve(__dirname, '..');

@@ -85,13 +85,8 @@ import {
 } from '@/lib/validation/webhooks';
 import { DEFAULT_TOLERANCE_SECONDS, SIGNATURE_PREFIX } from '@/lib/webhooks/signing';
 import { LRUCache } from 'lru-cache';
-import {
-  buildOpenApiDocument,
-  defineRoute,
-  type OpenApiDocument,
-  type RouteDoc,
-  type WebhookDoc,
-} from '@/lib/api/openapi';
+import { defineRoute, type RouteDoc, type WebhookDoc } from '@/lib/api/openapi/define';
+import { buildOpenApiDocument, type OpenApiDocument } from '@/lib/api/openapi/document';
 
 type RouteModule = Record<string, unknown>;
 
@@ -154,7 +149,7 @@ const CREATE_KEY_EXAMPLE = {
 /**
  * THE list of /crm routes in the API document: one entry per route file, naming the zod schemas its
  * handlers validate and answer with. How each method is guarded (permission, tenant, public) is read
- * from the handler itself. Adding a route: add its entry here; lib/api/openapi.test.ts fails until
+ * from the handler itself. Adding a route: add its entry here; app/crm/_openapi/openapi.test.ts fails until
  * every route file and exported method under app/crm is listed, and nothing else is.
  */
 export function openApiRoutes(): RouteDoc[] {

@@ -12,9 +12,16 @@ import {
   updateApiKey,
 } from '@/lib/services/api-keys';
 import { endRotationNow } from '@/lib/services/key-rotation';
+import type { Actor, RequestContext } from '@/lib/actor';
+import { formatDateTime, formatExpiry } from '@/lib/format';
 import { runServerAction, type ActionState } from '@/lib/server-action';
 import { formFieldErrors, readApiKeyForm } from '@/lib/validation/api-key-form';
-import { createApiKeySchema, regenerateApiKeySchema, updateApiKeySchema } from '@/lib/validation/api-keys';
+import {
+  createApiKeySchema,
+  regenerateApiKeySchema,
+  updateApiKeySchema,
+  type ApiKeyView,
+} from '@/lib/validation/api-keys';
 
 /**
  * Server actions of the API key pages. Every export is a public endpoint: each runs through
@@ -93,7 +100,7 @@ export async function regenerateApiKeyAction(id: string, graceSeconds: unknown =
       return {
         status: 'success',
         message: key.rotation
-          ? `API key "${key.name}" regenerated. The old secret works until ${key.rotation.endsAt.toISOString().replace('T', ' ').slice(0, 16)} UTC.`
+          ? `API key "${key.name}" regenerated. The old secret works until ${formatDateTime(key.rotation.endsAt)}.`
           : `API key "${key.name}" regenerated. The old key no longer works.`,
         key: masked(key),
         secret,
@@ -141,19 +148,32 @@ export async function setApiKeyProtectedAction(id: string, value: boolean): Prom
   });
 }
 
-export async function revokeApiKeyAction(id: string): Promise<KeyActionState> {
+/**
+ * An action on one key named only by its id: the id parsed, the service's change, the pages
+ * revalidated, and the message for the toast. (Not exported: only the actions below are endpoints.)
+ */
+function runKeyAction(
+  name: string,
+  id: string,
+  change: (actor: Actor, id: string, context: RequestContext) => Promise<ApiKeyView>,
+  message: (key: ApiKeyView) => string,
+): Promise<KeyActionState> {
   return runServerAction({
-    name: 'revokeApiKey',
+    name,
     audience: 'admin',
     schema: idSchema,
     input: id,
     invalidMessage: 'No such API key.',
     run: async ({ actor, context, data }): Promise<KeyActionState> => {
-      const key = await revokeApiKey(actor, data, context);
+      const key = await change(actor, data, context);
       revalidate(data);
-      return { status: 'success', message: `API key "${key.name}" revoked.`, key: masked(key) };
+      return { status: 'success', message: message(key), key: masked(key) };
     },
   });
+}
+
+export async function revokeApiKeyAction(id: string): Promise<KeyActionState> {
+  return runKeyAction('revokeApiKey', id, revokeApiKey, (key) => `API key "${key.name}" revoked.`);
 }
 
 /**
@@ -176,39 +196,20 @@ export async function deleteApiKeyAction(id: string, from: 'list' | 'detail'): P
 }
 
 export async function endRotationAction(id: string): Promise<KeyActionState> {
-  return runServerAction({
-    name: 'endRotation',
-    audience: 'admin',
-    schema: idSchema,
-    input: id,
-    invalidMessage: 'No such API key.',
-    run: async ({ actor, context, data }): Promise<KeyActionState> => {
-      const key = await endRotationNow(actor, data, context);
-      revalidate(data);
-      return {
-        status: 'success',
-        message: `The old secret of "${key.name}" no longer works.`,
-        key: masked(key),
-      };
-    },
-  });
+  return runKeyAction(
+    'endRotation',
+    id,
+    endRotationNow,
+    (key) => `The old secret of "${key.name}" no longer works.`,
+  );
 }
 
 export async function fitKeyToPolicyAction(id: string): Promise<KeyActionState> {
-  return runServerAction({
-    name: 'fitKeyToPolicy',
-    audience: 'admin',
-    schema: idSchema,
-    input: id,
-    invalidMessage: 'No such API key.',
-    run: async ({ actor, context, data }): Promise<KeyActionState> => {
-      const key = await fitKeyToPolicy(actor, data, context);
-      revalidate(data);
-      return {
-        status: 'success',
-        message: `"${key.name}" now expires ${key.expiresAt?.toISOString().slice(0, 10)}, within the policy.`,
-        key: masked(key),
-      };
-    },
-  });
+  return runKeyAction(
+    'fitKeyToPolicy',
+    id,
+    fitKeyToPolicy,
+    // The last day the key works, as the list and the detail page show its expiry.
+    (key) => `"${key.name}" now expires ${formatExpiry(key.expiresAt)}, within the policy.`,
+  );
 }

@@ -1,7 +1,7 @@
 'use client';
 
 import { useCallback, useMemo, useState } from 'react';
-import type { ApiKeyView } from '@/lib/services/api-keys';
+import type { ApiKeyView } from '@/lib/validation/api-keys';
 import type { ListApiKeysInput } from '@/lib/validation/api-keys';
 import type { TenantChoices } from './components/api-key-form';
 import { CreateKeyDialog } from './components/create-key-dialog';

@@ -10,6 +10,7 @@ import { listAuditLog } from '@/lib/services/audit';
 import { auditLogQuerySchema, type AuditLogQuery } from '@/lib/validation/audit';
 import { AuditFilters } from './components/audit-filters';
 import { AuditTable } from './components/audit-table';
+import { formatCount } from '@/lib/format';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
@@ -68,7 +69,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
       </div>
       <AuditFilters values={raw} actions={log.actions} errors={errors} />
       <p className="text-sm text-slate-600" aria-live="polite">
-        {log.total.toLocaleString('en')} event{log.total === 1 ? '' : 's'}
+        {formatCount(log.total)} event{log.total === 1 ? '' : 's'}
         {queryString(query) && (
           <>
             {' '}

@@ -8,8 +8,8 @@ import { formatDateTime } from '@/lib/format';
 import { SecretReveal } from '@/components/ui/secret-reveal';
 import { Switch } from '@/components/ui/switch';
 import { useToast } from '@/components/ui/toast';
-import type { WebhookRow } from '@/components/webhooks/rows';
-import { WebhookTable } from '@/components/webhooks/webhook-table';
+import type { WebhookRow } from '../../_webhooks/rows';
+import { WebhookTable } from '../../_webhooks/webhook-table';
 import { callAction } from '@/lib/client/call-action';
 import {
   regeneratePersonalKeyAction,

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { toWebhookRows } from '@/components/webhooks/rows';
+import { toWebhookRows } from '../../_webhooks/rows';
 import { canOpenAdminPages } from '@/lib/access';
 import { actorFromUser, requireUser } from '@/lib/auth/session';
 import { getPersonalKeyOverview } from '@/lib/services/personal-keys';

@@ -2,10 +2,11 @@ import type { Metadata } from 'next';
 import { headers } from 'next/headers';
 import Link from 'next/link';
 import { listOrganisations } from '@/db/queries/organisations';
-import { listApiUrls, type ApiUrl } from '@/lib/api/openapi';
+import { listApiUrls, type ApiUrl } from '@/lib/api/openapi/urls';
 import { apiDocument } from '@/app/crm/_openapi/routes';
 import { requestOrigin } from '@/lib/api/request';
 import { requireSuperadmin } from '@/lib/auth/session';
+import { Cell, Row, TableShell } from '@/components/ui/table-shell';
 
 export const metadata: Metadata = { title: 'API management' };
 
@@ -98,56 +99,45 @@ export default async function ApiManagementPage() {
           </h2>
           <span className="text-sm text-slate-600">{urls.length} operations</span>
         </div>
-        <div className="relative overflow-x-auto rounded-xl border border-slate-200 bg-surface">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <caption className="sr-only">Every API URL, its method and the permission it needs</caption>
-            <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
-              <tr>
-                <th scope="col" className="px-4 py-3">
-                  Method
-                </th>
-                <th scope="col" className="px-4 py-3">
-                  URL
-                </th>
-                <th scope="col" className="px-4 py-3">
-                  What it does
-                </th>
-                <th scope="col" className="px-4 py-3">
-                  Permission
-                </th>
-                <th scope="col" className="px-4 py-3">
-                  Tenant
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {urls.map((url) => (
-                <tr key={`${url.method} ${url.path}`} data-testid="api-url">
-                  <td className="px-4 py-2.5">
-                    <span
-                      className={`inline-block w-16 rounded px-2 py-0.5 text-center font-mono text-xs font-semibold ring-1 ring-inset ${METHOD_STYLE[url.method] ?? 'bg-slate-50 text-slate-700 ring-slate-600/20'}`}
-                    >
-                      {url.method}
-                    </span>
-                  </td>
-                  <td className="px-4 py-2.5 font-mono text-xs">
-                    <Link
-                      href={`/superadmin/api-docs#/${encodeURIComponent(url.tag)}/${url.operationId}`}
-                      className="text-slate-800 hover:text-indigo-700 hover:underline"
-                    >
-                      {url.path}
-                    </Link>
-                  </td>
-                  <td className="px-4 py-2.5 text-slate-600">{url.summary}</td>
-                  <td className="px-4 py-2.5">
-                    <PermissionCell url={url} />
-                  </td>
-                  <td className="px-4 py-2.5 text-slate-600">{url.tenant ? 'X-Tenant-Id' : '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <TableShell
+          caption="Every API URL, its method and the permission it needs"
+          columns={[
+            { id: 'method', header: 'Method' },
+            { id: 'url', header: 'URL' },
+            { id: 'summary', header: 'What it does' },
+            { id: 'permission', header: 'Permission' },
+            { id: 'tenant', header: 'Tenant' },
+          ]}
+        >
+          {urls.map((url) => (
+            <Row key={`${url.method} ${url.path}`} data-testid="api-url">
+              <Cell>
+                <span
+                  className={`inline-block w-16 rounded px-2 py-0.5 text-center font-mono text-xs font-semibold ring-1 ring-inset ${METHOD_STYLE[url.method] ?? 'bg-slate-50 text-slate-700 ring-slate-600/20'}`}
+                >
+                  {url.method}
+                </span>
+              </Cell>
+              <Cell wide className="font-mono text-xs">
+                <Link
+                  href={`/superadmin/api-docs#/${encodeURIComponent(url.tag)}/${url.operationId}`}
+                  className="text-slate-800 hover:text-indigo-700 hover:underline"
+                >
+                  {url.path}
+                </Link>
+              </Cell>
+              <Cell label="What it does" className="text-slate-600">
+                {url.summary}
+              </Cell>
+              <Cell label="Permission">
+                <PermissionCell url={url} />
+              </Cell>
+              <Cell label="Tenant" className="text-slate-600">
+                {url.tenant ? 'X-Tenant-Id' : '—'}
+              </Cell>
+            </Row>
+          ))}
+        </TableShell>
       </section>
 
       <section aria-labelledby="tenants" className="space-y-3">
@@ -158,28 +148,24 @@ export default async function ApiManagementPage() {
           Operations on CRM data act on one organisation: name it with{' '}
           <code className="font-mono text-xs">X-Tenant-Id</code> when a key may reach more than one.
         </p>
-        <div className="relative overflow-x-auto rounded-xl border border-slate-200 bg-surface">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
-              <tr>
-                <th scope="col" className="px-4 py-3">
-                  Organisation
-                </th>
-                <th scope="col" className="px-4 py-3">
-                  X-Tenant-Id
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {organisations.map((o) => (
-                <tr key={o.id}>
-                  <td className="px-4 py-2.5 font-medium">{o.name}</td>
-                  <td className="px-4 py-2.5 font-mono text-xs">{o.id}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <TableShell
+          caption="Organisations and the X-Tenant-Id that names each"
+          columns={[
+            { id: 'organisation', header: 'Organisation' },
+            { id: 'tenant-id', header: 'X-Tenant-Id' },
+          ]}
+        >
+          {organisations.map((o) => (
+            <Row key={o.id}>
+              <Cell wide className="font-medium">
+                {o.name}
+              </Cell>
+              <Cell label="X-Tenant-Id" className="font-mono text-xs break-all">
+                {o.id}
+              </Cell>
+            </Row>
+          ))}
+        </TableShell>
       </section>
     </div>
   );

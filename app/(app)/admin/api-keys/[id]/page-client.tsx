@@ -1,7 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import type { ApiKeyView } from '@/lib/services/api-keys';
+import type { ApiKeyView } from '@/lib/validation/api-keys';
 import type { TenantChoices } from '../components/api-key-form';
 import { KeyActions } from '../components/key-actions';
 

@@ -6,7 +6,7 @@ import { FieldError, inputClasses } from '@/components/ui/field';
 import { SecretReveal } from '@/components/ui/secret-reveal';
 import { useToast } from '@/components/ui/toast';
 import { callAction } from '@/lib/client/call-action';
-import { formatDate } from '@/lib/format';
+import { formatDate, toDateInputValue } from '@/lib/format';
 import { ADMIN_PERMISSION } from '@/lib/permissions';
 import { expiryDateInputValue } from '@/lib/validation/api-key-form';
 import type { KeyActionState } from '../actions';
@@ -49,7 +49,7 @@ const FIELD_LABELS: Record<string, string> = {
 };
 
 function inDays(days: number): string {
-  return new Date(Date.now() + days * DAY).toISOString().slice(0, 10);
+  return toDateInputValue(new Date(Date.now() + days * DAY));
 }
 
 type Picked = { permissions: string[]; tenants: 'all' | 'unchanged' | number };

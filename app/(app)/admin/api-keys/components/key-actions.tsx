@@ -1,12 +1,12 @@
 'use client';
 
-import { startTransition, useActionState, useCallback, useState, useTransition } from 'react';
+import { useCallback, useState, useTransition } from 'react';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { Menu, type MenuItem } from '@/components/ui/menu';
 import { useToast } from '@/components/ui/toast';
 import { callAction } from '@/lib/client/call-action';
-import type { ApiKeyView } from '@/lib/services/api-keys';
+import type { ApiKeyView } from '@/lib/validation/api-keys';
 import { protectedKeyMessage } from '@/lib/validation/api-keys';
 import {
   deleteApiKeyAction,
@@ -14,11 +14,10 @@ import {
   setApiKeyEnabledAction,
   setApiKeyProtectedAction,
   updateApiKeyAction,
-  type KeyActionState,
 } from '../actions';
 import { ApiKeyForm, type TenantChoices } from './api-key-form';
+import { ConfirmAction } from './confirm-action';
 import { RegenerateDialog } from './regenerate-dialog';
-import { SecretReveal } from '@/components/ui/secret-reveal';
 
 type Open = null | 'edit' | 'regenerate' | 'disable' | 'revoke' | 'delete';
 
@@ -163,74 +162,5 @@ export function KeyActions({
           </ConfirmAction>
         ))}
     </div>
-  );
-}
-
-/** A confirmation dialog around one server action; regenerate shows the new secret in it, once. */
-function ConfirmAction({
-  title,
-  confirmLabel,
-  action,
-  onClose,
-  onSuccess,
-  showsSecret,
-  children,
-}: {
-  title: string;
-  confirmLabel: string;
-  action: (prev: KeyActionState) => Promise<KeyActionState>;
-  onClose: () => void;
-  onSuccess?: () => void;
-  showsSecret?: boolean;
-  children: React.ReactNode;
-}) {
-  const toast = useToast();
-  // Toasts and closing happen here, not in an effect: a revoked or deleted key may leave the list
-  // (and this dialog with it) in the same render that delivers the result.
-  const [state, dispatch, pending] = useActionState(
-    async (prev: KeyActionState) => {
-      const result = await callAction(() => action(prev));
-      if (result.status === 'success') {
-        toast.success(result.message ?? 'Done.');
-        if (!showsSecret) {
-          onClose();
-          onSuccess?.();
-        }
-      }
-      // A failure is shown in the dialog, with a retry: the dialog stays open and usable.
-      return result;
-    },
-    { status: 'idle' } as KeyActionState,
-  );
-
-  if (showsSecret && state.status === 'success' && state.secret && state.key) {
-    return (
-      <Dialog
-        title="Key regenerated"
-        description="The old key no longer works. Copy the new one now: this is the only time it is shown."
-        onClose={onClose}
-      >
-        <SecretReveal secret={state.secret} visibleId={state.key.visibleId} onDone={onClose} />
-      </Dialog>
-    );
-  }
-
-  return (
-    <Dialog title={title} onClose={onClose}>
-      <div className="space-y-3 text-sm text-slate-700">{children}</div>
-      {state.status !== 'idle' && state.status !== 'success' && state.message && (
-        <p role="alert" className="mt-3 rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-700">
-          {state.message}
-        </p>
-      )}
-      <div className="mt-5 flex justify-end gap-2">
-        <Button variant="secondary" onClick={onClose}>
-          Cancel
-        </Button>
-        <Button variant="danger" disabled={pending} onClick={() => startTransition(() => dispatch())}>
-          {pending ? 'Working…' : confirmLabel}
-        </Button>
-      </div>
-    </Dialog>
   );
 }

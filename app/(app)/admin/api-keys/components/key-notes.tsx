@@ -5,7 +5,7 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { formatDateTime } from '@/lib/format';
 import { useToast } from '@/components/ui/toast';
-import type { ApiKeyView } from '@/lib/services/api-keys';
+import type { ApiKeyView } from '@/lib/validation/api-keys';
 import { fitKeyToPolicyAction } from '../actions';
 
 /**

@@ -6,7 +6,7 @@ import { Cell, EmptyState, Row, TableShell, type TableColumn } from '@/component
 import { DateOnly } from '@/components/ui/time';
 import { formatExpiry } from '@/lib/format';
 import { summarisePermissions } from '@/lib/permissions';
-import type { ApiKeyView } from '@/lib/services/api-keys';
+import type { ApiKeyView } from '@/lib/validation/api-keys';
 import type { ApiKeySort, ListApiKeysInput } from '@/lib/validation/api-keys';
 import { listHref } from '../list-params';
 import type { TenantChoices } from './api-key-form';

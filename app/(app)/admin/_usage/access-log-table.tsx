@@ -4,6 +4,7 @@ import { displayIp, summariseUserAgent } from '@/lib/audit-text';
 import { ExactTime, RelativeTime } from '@/components/ui/time';
 import { ACCESS_LOG_KEEP_PER_KEY, ACCESS_LOG_MAX_AGE_DAYS, getKeyAccessLog } from '@/lib/services/usage';
 import type { Actor } from '@/lib/actor';
+import { formatCount } from '@/lib/format';
 
 function statusClass(status: number): string {
   if (status < 300) return 'bg-green-50 text-green-800 ring-green-600/20';
@@ -85,8 +86,8 @@ export async function AccessLogTable({
         label="Access log pages"
       />
       <p className="mt-2 text-xs text-slate-600">
-        The newest {ACCESS_LOG_KEEP_PER_KEY.toLocaleString('en')} requests of the last{' '}
-        {ACCESS_LOG_MAX_AGE_DAYS} days are kept.
+        The newest {formatCount(ACCESS_LOG_KEEP_PER_KEY)} requests of the last {ACCESS_LOG_MAX_AGE_DAYS} days
+        are kept.
       </p>
     </div>
   );

@@ -1,6 +1,7 @@
 import { formatCount } from '@/lib/format';
 import type { Actor } from '@/lib/actor';
-import { getKeyUsage, type UsageTotals } from '@/lib/services/usage';
+import { getKeyUsage } from '@/lib/services/usage';
+import type { UsageTotals } from '@/lib/validation/usage';
 import { ExactTime, RelativeTime } from '@/components/ui/time';
 import { toChartPoints } from './chart-points';
 import { UsageChart } from './usage-chart';

@@ -3,6 +3,7 @@
 import { useActionState, useEffect, useRef } from 'react';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
+import { Cell, Row, TableShell } from '@/components/ui/table-shell';
 import { formatDateTime } from '@/lib/format';
 import { useToast } from '@/components/ui/toast';
 import { callAction } from '@/lib/client/call-action';
@@ -97,63 +98,48 @@ export function WebhookTable({ rows, empty }: { rows: WebhookRow[]; empty: React
     );
   }
   return (
-    <div className="relative overflow-x-auto rounded-xl border border-slate-200 bg-surface">
-      <table className="min-w-full divide-y divide-slate-200 text-sm" aria-label="Webhooks">
-        <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
-          <tr>
-            <th scope="col" className="px-4 py-3">
-              Event
-            </th>
-            <th scope="col" className="px-4 py-3">
-              URL
-            </th>
-            <th scope="col" className="px-4 py-3">
-              Status
-            </th>
-            <th scope="col" className="px-4 py-3">
-              Last deliveries
-            </th>
-            <th scope="col" className="px-4 py-3">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {rows.map((row) => {
-            const badge = statusBadge(row);
-            return (
-              <tr key={row.id} className="align-top">
-                <td className="px-4 py-3 font-mono text-xs whitespace-nowrap">
-                  {row.entity}.{row.operation}
-                </td>
-                <td className="max-w-xs px-4 py-3">
-                  <span className="block truncate font-mono text-xs text-slate-700" title={row.url}>
-                    {row.url}
-                  </span>
-                  <span className="text-xs text-slate-600">Since {formatDateTime(row.createdAt)}</span>
-                </td>
-                <td className="px-4 py-3">
-                  <Badge tone={badge.tone} title={badge.title}>
-                    {badge.label}
-                  </Badge>
-                  {row.status === 'active' && row.consecutiveFailures > 0 && (
-                    <p className="mt-1 text-xs text-rose-700">
-                      {row.consecutiveFailures} failed attempt{row.consecutiveFailures > 1 ? 's' : ''} in a
-                      row
-                    </p>
-                  )}
-                </td>
-                <td className="px-4 py-3">
-                  <LastDeliveries row={row} />
-                </td>
-                <td className="px-4 py-3 text-right">
-                  <ToggleButton row={row} />
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+    <TableShell
+      caption="Webhooks"
+      columns={[
+        { id: 'event', header: 'Event' },
+        { id: 'url', header: 'URL' },
+        { id: 'status', header: 'Status' },
+        { id: 'deliveries', header: 'Last deliveries' },
+        { id: 'actions', header: <span className="sr-only">Actions</span> },
+      ]}
+    >
+      {rows.map((row) => {
+        const badge = statusBadge(row);
+        return (
+          <Row key={row.id}>
+            <Cell wide className="font-mono text-xs whitespace-nowrap">
+              {row.entity}.{row.operation}
+            </Cell>
+            <Cell label="URL" className="max-w-xs">
+              <span className="block truncate font-mono text-xs text-slate-700" title={row.url}>
+                {row.url}
+              </span>
+              <span className="text-xs text-slate-600">Since {formatDateTime(row.createdAt)}</span>
+            </Cell>
+            <Cell label="Status">
+              <Badge tone={badge.tone} title={badge.title}>
+                {badge.label}
+              </Badge>
+              {row.status === 'active' && row.consecutiveFailures > 0 && (
+                <p className="mt-1 text-xs text-rose-700">
+                  {row.consecutiveFailures} failed attempt{row.consecutiveFailures > 1 ? 's' : ''} in a row
+                </p>
+              )}
+            </Cell>
+            <Cell label="Last deliveries">
+              <LastDeliveries row={row} />
+            </Cell>
+            <Cell end className="sm:text-right">
+              <ToggleButton row={row} />
+            </Cell>
+          </Row>
+        );
+      })}
+    </TableShell>
   );
 }

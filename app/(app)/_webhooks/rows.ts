@@ -1,4 +1,4 @@
-import type { DeliveryAttemptView, WebhookWithDeliveries } from '@/lib/services/webhooks';
+import type { WebhookWithDeliveries } from '@/lib/services/webhooks';
 
 /** Dates become ISO strings so the value can cross into a client component. */
 type Serialised<T> = {
@@ -15,8 +15,16 @@ type Serialised<T> = {
 export type WebhookRow = Serialised<
   Pick<
     WebhookWithDeliveries,
-    'id' | 'url' | 'entity' | 'operation' | 'status' | 'disabledReason' | 'consecutiveFailures' | 'createdAt'
-  > & { lastDeliveries: DeliveryAttemptView[] }
+    | 'id'
+    | 'url'
+    | 'entity'
+    | 'operation'
+    | 'status'
+    | 'disabledReason'
+    | 'consecutiveFailures'
+    | 'createdAt'
+    | 'lastDeliveries'
+  >
 >;
 
 /** Server data → table rows (dates become strings to cross into the client). */

@@ -50,6 +50,11 @@ const SOAK_S = Number(process.env.BENCH_SOAK_S ?? 30);
 const BIG_KEYS = Number(process.env.BENCH_BIG_KEYS ?? 1_000_000);
 const LIST_KEYS = Number(process.env.BENCH_LIST_KEYS ?? 100_000);
 const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+// The bench's own setup (bulk inserts of 100,000 keys, each through the derived-column triggers) is one
+// long statement; the app's 5 s statement timeout cancelled it on a loaded machine. The servers it
+// starts keep the timeout they were given.
+const SERVER_STATEMENT_TIMEOUT_MS = process.env.DATABASE_STATEMENT_TIMEOUT_MS;
+process.env.DATABASE_STATEMENT_TIMEOUT_MS = '600000';
 // BENCH_PGLITE=0 / BENCH_IN_PROCESS=0 leave out the PGlite runs / section 8 (both default on).
 const PGLITE = process.env.BENCH_PGLITE !== '0';
 const IN_PROCESS = process.env.BENCH_IN_PROCESS !== '0';
@@ -82,6 +87,7 @@ async function startServer(port: number, env: Record<string, string | undefined>
       DEMO: '0',
       PORT: String(port),
       HOSTNAME: '127.0.0.1',
+      DATABASE_STATEMENT_TIMEOUT_MS: SERVER_STATEMENT_TIMEOUT_MS,
       ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -51,7 +51,8 @@ function withNonce(request: NextRequest) {
  * A narrow matcher. The benchmark (docs/performance.md) showed that the proxy layer alone — even an
  * empty one — costs about a quarter of a trivial request's throughput, while everything it checks is
  * checked again by the wrapper every /crm handler goes through. So the high-volume CRM routes skip it
- * (their static security headers come from next.config.ts); the routes that create and change keys
+ * (their static security headers come from next.config.ts), and so does /ping, the benchmark's
+ * unprotected twin of /crm/me; the routes that create and change keys
  * and webhooks keep the early gate as defence in depth; pages get their CSP nonce. Static files,
  * next-auth's JSON endpoints and prefetches are left out.
  */
@@ -60,7 +61,7 @@ export const config = {
     '/crm/api-keys/:path*',
     '/crm/webhooks/:path*',
     {
-      source: '/((?!crm/|crm$|api/|_next/static|_next/image|favicon.ico).*)',
+      source: '/((?!crm/|crm$|api/|ping$|_next/static|_next/image|favicon.ico).*)',
       missing: [
         { type: 'header', key: 'next-router-prefetch' },
         { type: 'header', key: 'purpose', value: 'prefetch' },

@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { ApiDocsPage } from './pages/api-docs-page';
 
 /**
  * Every page, as a phone (390×844) and a desktop (1440×900): never wider than the viewport, and no
@@ -25,7 +26,7 @@ async function visit(page: Page, path: string) {
   await page.goto(path);
   await expect(page.getByRole('heading', { level: 1 }).first()).toBeVisible();
   // Client-rendered parts settle before measuring: Swagger UI's operations, the charts.
-  if (path.includes('api-docs')) await expect(page.locator('.swagger-ui .opblock').first()).toBeVisible();
+  if (path.includes('api-docs')) await new ApiDocsPage(page).waitForOperations();
   if (path === '/admin') await expect(page.getByTestId('usage-chart').locator('svg').first()).toBeVisible();
 }
 

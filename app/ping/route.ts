@@ -1,11 +1,14 @@
-import { getReadyDatabase } from '@/db/bootstrap';
+import { databaseReadiness } from '@/db/bootstrap';
 
 export const dynamic = 'force-dynamic';
 
 // GET /ping — the benchmark's unprotected twin of GET /crm/me: outside the proxy matcher, no key
-// check, the same readiness await and a JSON body of the same shape and size.
-export async function GET() {
-  await getReadyDatabase();
+// check; the same readiness check and request id as the key-checked routes (lib/api/with-key.ts) and
+// a JSON body of the same shape and size.
+export async function GET(request: Request) {
+  const stamped = request.headers.get('x-crm-request-id');
+  const readiness = databaseReadiness();
+  if (readiness) await readiness;
   return Response.json(
     {
       id: '00000000-0000-0000-0000-000000000000',
@@ -17,6 +20,6 @@ export async function GET() {
       tenants: ['00000000-0000-0000-0000-000000000000'],
       expiry_date: null,
     },
-    { headers: { 'x-request-id': crypto.randomUUID() } },
+    stamped ? undefined : { headers: { 'x-request-id': crypto.randomUUID() } },
   );
 }

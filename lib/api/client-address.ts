@@ -35,9 +35,28 @@ function trustedProxies(): Range[] {
   return trusted.ranges;
 }
 
+/**
+ * Addresses already normalised, by the text they arrived as: every request asks for its peer's, and
+ * parsing it (ipaddr.js, twice) cost more than the rest of a cached key check's header work. Bounded:
+ * only text that could be an address (≤ 64 characters) is kept, and the map is emptied when full, so
+ * a stream of distinct values costs a parse each and at most ~1 MB.
+ */
+const normalised = new Map<string, string | null>();
+const NORMALISED_MAX = 10_000;
+
 /** An address in canonical form: IPv4-mapped IPv6 (::ffff:1.2.3.4) as plain IPv4; null if not an IP. */
 export function normaliseAddress(value: string | null | undefined): string | null {
   if (!value) return null;
+  const known = normalised.get(value);
+  if (known !== undefined) return known;
+  const address = parseAddress(value);
+  if (value.length > 64) return address;
+  if (normalised.size >= NORMALISED_MAX) normalised.clear();
+  normalised.set(value, address);
+  return address;
+}
+
+function parseAddress(value: string): string | null {
   const text = value.trim().replace(/^\[(.*)\]$/, '$1');
   if (!ipaddr.isValid(text)) return null;
   return ipaddr.process(text).toString();

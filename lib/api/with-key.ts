@@ -2,7 +2,8 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import type { NextRequest } from 'next/server';
 import { ZodError } from 'zod';
-import { getReadyDatabase } from '@/db/bootstrap';
+import { databaseReadiness } from '@/db/bootstrap';
+import { withDeadline } from '@/lib/deadline';
 import { getCurrentUser, actorFromUser, contextFromHeaders, type CurrentUser } from '@/lib/auth/session';
 import {
   assertHoldsPermission,
@@ -35,20 +36,16 @@ import { constraintViolation } from '@/db/rows';
 export const REQUEST_ID_HEADER = 'x-crm-request-id';
 
 let requestDeadlineMs: number | undefined;
+const serviceUnavailable = () => new AppError('service_unavailable');
 
 /**
  * The handler (or the rate limit's count), or 503 service_unavailable when it overruns the deadline
  * (REQUEST_DEADLINE_MS): a client is told "retry" in seconds rather than left hanging on a database
  * that does not answer.
  */
-function withDeadline<T>(work: Promise<T> | T): Promise<T> | T {
+function deadline<T>(work: Promise<T> | T): Promise<T> | T {
   if (!(work instanceof Promise)) return work;
-  const ms = (requestDeadlineMs ??= readEnv().REQUEST_DEADLINE_MS);
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new AppError('service_unavailable')), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  return withDeadline(work, (requestDeadlineMs ??= readEnv().REQUEST_DEADLINE_MS), serviceUnavailable);
 }
 
 function outcomeOf(status: number): KeyCheckOutcome {
@@ -122,8 +119,11 @@ export function withKey<P extends Record<string, string | string[]> = Record<str
 ) {
   const guarded = async (request: NextRequest, route: { params: Promise<P> }): Promise<Response> => {
     const started = performance.now();
+    // One clock read (Next instruments Date): the key's expiry check and the usage record share it.
+    const now = new Date();
     const headers = request.headers;
-    const requestId = headers.get(REQUEST_ID_HEADER) || randomUUID();
+    const stamped = headers.get(REQUEST_ID_HEADER);
+    const requestId = stamped || randomUUID();
     const context = contextFromHeaders(headers);
     let keyId: string | null = null;
     let organisationId: string | null = null;
@@ -135,7 +135,9 @@ export function withKey<P extends Record<string, string | string[]> = Record<str
     let limit: LimitResult | null = null;
     let response: Response;
     try {
-      await getReadyDatabase();
+      // Awaited only until the database is first ready: after that, no promise on the hot path.
+      const readiness = databaseReadiness();
+      if (readiness) await readiness;
       const presented = presentedKey(headers);
       let key: VerifiedKey | null = null;
       let user: CurrentUser | null = null;
@@ -156,7 +158,9 @@ export function withKey<P extends Record<string, string | string[]> = Record<str
         actor = actorFromUser(user);
       } else {
         checkedKey = true;
-        const result = await verifyKey(presented, cachedKeyLookup);
+        // A cache hit answers without a promise; only a database lookup is awaited.
+        const verifying = verifyKey(presented, cachedKeyLookup, now);
+        const result = verifying instanceof Promise ? await verifying : verifying;
         checkSeconds = (performance.now() - started) / 1000;
         if (!result.ok) {
           keyId = result.keyId ?? null;
@@ -191,10 +195,11 @@ export function withKey<P extends Record<string, string | string[]> = Record<str
       const tenantId = options.tenant ? resolveTenant(scope, headers.get('x-tenant-id')) : '';
       if (tenantId) await requireExistingTenant(tenantId);
       const params = (await route.params) ?? ({} as P);
-      response = await withDeadline(
+      response = await deadline(
         handler(request, { params, requestId, actor, key, user, tenantId, context }),
       );
-      response.headers.set('x-request-id', requestId);
+      // server.mjs has already put its id on the response; outside it (next dev), the wrapper does.
+      if (!stamped) response.headers.set('x-request-id', requestId);
     } catch (error) {
       if (error instanceof AppError) reason = error.code;
       else if (isDatabaseUnavailable(error)) reason = 'service_unavailable';
@@ -219,7 +224,7 @@ export function withKey<P extends Record<string, string | string[]> = Record<str
         ip: context.ip ?? null,
         userAgent: context.userAgent ?? null,
         latencyMs: performance.now() - started,
-        at: new Date(),
+        at: now,
         previousSecret,
       });
     }
@@ -240,7 +245,7 @@ const KEY_RATE_WINDOW_SEC = keyRateLimit(1).durationSec;
  * Sessions have no key and so no per-key limit (the web app's own calls).
  */
 async function countKeyRequest(keyId: string, perMinute: number): Promise<LimitResult> {
-  return withDeadline(consume(keyRateLimit(perMinute), keyId));
+  return deadline(consume(keyRateLimit(perMinute), keyId));
 }
 
 function rateLimited(result: LimitResult): AppError {

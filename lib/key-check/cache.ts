@@ -6,6 +6,7 @@ import { isDatabaseUnavailable } from '@/db/errors';
 import { AppError } from '@/lib/errors';
 import { logError } from '@/lib/log';
 import { processSingleton } from '@/lib/process-singleton';
+import { withDeadline } from '@/lib/deadline';
 import { readGauge, totalCounter } from '@/lib/metrics';
 import { onKeyChange, type KeyChange } from './invalidation';
 import { KeyFilter, TokenBucket } from './key-filter';
@@ -50,6 +51,13 @@ const LOOKUP_DEADLINE_MS = 2_000;
 const OUTAGE_PROBE_MS = 1_000;
 
 type Entry = { record: KeyRecord; at: number };
+
+/**
+ * Milliseconds on a monotonic clock: every time kept here is a duration. `Date.now()` inside a
+ * request is Next's instrumented clock (it asks two async-context stores each call); this is not.
+ */
+const clock = () => performance.now();
+const serviceUnavailable = () => new AppError('service_unavailable');
 type Change = KeyChange & { addHash?: string };
 /** Changes remembered for lookups in flight; a lookup older than these caches nothing. */
 const RECENT_CHANGES = 256;
@@ -119,21 +127,13 @@ function state(): CacheState {
 
 /** Whether changes made by other instances reach us right now. */
 function healthy(s: CacheState): boolean {
-  return s.listening && Date.now() - s.lastHeartbeat < HEARTBEAT_MS * 3;
+  return s.listening && clock() - s.lastHeartbeat < HEARTBEAT_MS * 3;
 }
 
 function query(s: CacheState, keyHash: string): Promise<KeyRecord | null> {
   s.stats.queries++;
-  const run = () => withDeadline(findKeyByHash({ keyHash }), LOOKUP_DEADLINE_MS);
+  const run = () => withDeadline(findKeyByHash({ keyHash }), LOOKUP_DEADLINE_MS, serviceUnavailable);
   return s.queryHook ? s.queryHook(run) : run();
-}
-
-function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new AppError('service_unavailable')), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 function unavailable(error: unknown): boolean {
@@ -162,12 +162,12 @@ async function lookupAndCache(s: CacheState, keyHash: string): Promise<KeyRecord
   } catch (error) {
     if (unavailable(error)) {
       s.stats.lookupFailures++;
-      s.databaseDownUntil = Date.now() + OUTAGE_PROBE_MS;
+      s.databaseDownUntil = clock() + OUTAGE_PROBE_MS;
     }
     throw error;
   }
   if (!changedSince(s, generation, keyHash, record)) {
-    if (record) s.positive.set(keyHash, { record, at: Date.now() });
+    if (record) s.positive.set(keyHash, { record, at: clock() });
     else s.negative.set(keyHash, true);
   }
   return record;
@@ -204,8 +204,11 @@ function changedSince(s: CacheState, generation: number, keyHash: string, record
   return false;
 }
 
-/** The lookup every key check uses: cache, then filter, then one indexed query. */
-export const cachedKeyLookup: KeyLookup = async (keyHash) => {
+/**
+ * The lookup every key check uses: cache, then filter, then one indexed query. A hit, a negative hit
+ * and a filtered key answer synchronously (no promise); only a database lookup is awaited.
+ */
+export const cachedKeyLookup: KeyLookup = (keyHash) => {
   const s = state();
   if (!s.enabled) return query(s, keyHash);
   const ok = healthy(s);
@@ -213,22 +216,16 @@ export const cachedKeyLookup: KeyLookup = async (keyHash) => {
   if (hit) {
     // Listener up: changes reach us, the entry is current. Down: re-check entries older than the
     // fallback TTL, unless the database is down too — then the entry stands (see above).
-    if (ok || Date.now() - hit.at < FALLBACK_TTL_MS) {
+    if (ok || clock() - hit.at < FALLBACK_TTL_MS) {
       s.stats.hits++;
       return hit.record;
     }
-    if (Date.now() < s.databaseDownUntil) {
+    if (clock() < s.databaseDownUntil) {
       s.stats.staleHits++;
       return hit.record;
     }
     s.stats.misses++;
-    try {
-      return await lookupAndCache(s, keyHash);
-    } catch (error) {
-      if (!unavailable(error)) throw error;
-      s.stats.staleHits++;
-      return hit.record;
-    }
+    return recheckStale(s, keyHash, hit.record);
   }
   if (s.negative.get(keyHash)) {
     s.stats.negativeHits++;
@@ -241,6 +238,17 @@ export const cachedKeyLookup: KeyLookup = async (keyHash) => {
   s.stats.misses++;
   return lookupAndCache(s, keyHash);
 };
+
+/** A stale entry re-read; if the database cannot answer, the entry stands. */
+async function recheckStale(s: CacheState, keyHash: string, stale: KeyRecord): Promise<KeyRecord | null> {
+  try {
+    return await lookupAndCache(s, keyHash);
+  } catch (error) {
+    if (!unavailable(error)) throw error;
+    s.stats.staleHits++;
+    return stale;
+  }
+}
 
 /** Drop every entry a change may affect. Changes are rare and the cache is bounded. */
 export function evict(change: Change): void {
@@ -300,7 +308,7 @@ function onNotification(s: CacheState, payload: string): void {
   try {
     const change = JSON.parse(payload) as KeyChange & { addHash?: string; heartbeat?: string };
     if (change.heartbeat) {
-      if (change.heartbeat === instanceId) s.lastHeartbeat = Date.now();
+      if (change.heartbeat === instanceId) s.lastHeartbeat = clock();
       return;
     }
     evict(change);
@@ -312,7 +320,7 @@ function onNotification(s: CacheState, payload: string): void {
 function onSubscribed(s: CacheState): void {
   // (Re-)subscribed: anything may have changed while we were not listening.
   s.listening = true;
-  s.lastHeartbeat = Date.now();
+  s.lastHeartbeat = clock();
   evict({ all: true });
   s.filter = null;
   rebuildFilter(s).catch((error) => logError(error, 'key cache: filter rebuild failed'));
@@ -338,7 +346,7 @@ export async function startKeyCache(): Promise<void> {
   // beat still pending when the next is due counts as a failure.
   let beating = false;
   const beat = setInterval(() => {
-    if (Date.now() - s.lastHeartbeat > HEARTBEAT_MS * 3) s.listening = false;
+    if (clock() - s.lastHeartbeat > HEARTBEAT_MS * 3) s.listening = false;
     if (beating) {
       s.listening = false;
       return;

@@ -74,6 +74,19 @@ describe('verifyKey', () => {
     });
   });
 
+  it('answers without a promise when the lookup answers without one (a cache hit), the same verdicts', async () => {
+    const revokedKey = generateKey('integration');
+    const records = [record(key), record(revokedKey, { status: 'revoked', id: 'r' })];
+    const syncLookup = (hash: string) => records.find((r) => r.keyHash === hash) ?? null;
+    const hit = verifyKey(key, syncLookup);
+    expect(hit).not.toBeInstanceOf(Promise);
+    expect(hit).toEqual(await verifyKey(key, table(records).lookup));
+    const revoked = verifyKey(revokedKey, syncLookup);
+    expect(revoked).not.toBeInstanceOf(Promise);
+    expect(revoked).toEqual({ ok: false, code: 'key_revoked', keyId: 'r' });
+    expect(verifyKey(generateKey('integration'), syncLookup)).toEqual({ ok: false, code: 'key_invalid' });
+  });
+
   it('reports unknown, revoked, disabled and expired keys', async () => {
     const now = new Date('2026-06-01T00:00:00Z');
     expect(await verifyKey(generateKey('integration'), table([record(key)]).lookup)).toEqual({

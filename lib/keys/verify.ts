@@ -66,25 +66,36 @@ export type VerifyResult =
       rotationEnded?: boolean;
     };
 
-export type KeyLookup = (keyHash: string) => Promise<KeyRecord | null>;
+/**
+ * Find a key record by its hash. A cache may answer at once (a record or null, no promise): a cached
+ * key check then runs without a single await, which on the built server is measurably cheaper than
+ * awaiting an already-known value (every promise pays Next's async-context hooks).
+ */
+export type KeyLookup = (keyHash: string) => KeyRecord | null | Promise<KeyRecord | null>;
 
 /**
  * Verify a presented key: shape and checksum first (no I/O), then SHA-256, one indexed lookup,
- * then status and expiry, the latter against the clock on every call.
+ * then status and expiry, the latter against the clock on every call. Synchronous when the lookup
+ * answers synchronously (a cache hit); await it either way.
  */
-export async function verifyKey(
+export function verifyKey(
   presented: string | null | undefined,
   lookup: KeyLookup,
   now: Date = new Date(),
-): Promise<VerifyResult> {
+): VerifyResult | Promise<VerifyResult> {
   if (!presented) return { ok: false, code: 'key_missing' };
   const parsed = parseKey(presented);
   if (!parsed) return { ok: false, code: 'key_malformed' };
   const keyHash = hashKey(parsed.key);
-  const record = await lookup(keyHash);
+  const record = lookup(keyHash);
+  if (record instanceof Promise) return record.then((found) => checkFound(found, parsed.kind, keyHash, now));
+  return checkFound(record, parsed.kind, keyHash, now);
+}
+
+function checkFound(record: KeyRecord | null, kind: ApiKeyKind, keyHash: string, now: Date): VerifyResult {
   // The lookup matched on the hash already; comparing again in constant time keeps a cache or a
   // future lookup by prefix from ever turning this into a timing oracle.
-  if (!record || record.kind !== parsed.kind) return { ok: false, code: 'key_invalid' };
+  if (!record || record.kind !== kind) return { ok: false, code: 'key_invalid' };
   if (hashesEqual(record.keyHash, keyHash)) return checkKeyRecord(record, now);
   if (record.previousKeyHash && hashesEqual(record.previousKeyHash, keyHash)) {
     // The previous secret of a rotation: good until its moment, compared with the clock on every

@@ -60,6 +60,17 @@ describe('the OpenAPI document', () => {
     await expect(SwaggerParser.validate(dangling as never)).rejects.toThrow(/Error/);
   });
 
+  it('serves every route under app/crm dynamically, the catch-all included', async () => {
+    // `dynamic = 'force-dynamic'` hands a handler the request itself; the default ('auto') wraps it
+    // in a Proxy that tracks every header read for static generation, a cost on each API request
+    // (docs/performance.md). No API answer may be static anyway.
+    const files = [...routeFiles().map((f) => f.file), path.join(APP_CRM, '[...unknown]', 'route.ts')];
+    for (const file of files) {
+      const routeModule = (await import(file)) as { dynamic?: string };
+      expect(routeModule.dynamic, file).toBe('force-dynamic');
+    }
+  });
+
   it('lists every route file and exported method under app/crm, and nothing else', async () => {
     const files = routeFiles();
     expect(files.length).toBeGreaterThan(2);

@@ -10,6 +10,8 @@ import {
   toCreatedApiKeyResponse,
 } from '@/lib/validation/api-keys';
 
+export const dynamic = 'force-dynamic';
+
 // Authorised by a key with admin / api_keys:read|write, or by a signed-in admin's session cookie.
 const options = { resource: 'api_keys', allowSession: true } as const;
 

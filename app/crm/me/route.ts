@@ -2,6 +2,8 @@ import { withKey } from '@/lib/api/with-key';
 import { AppError } from '@/lib/errors';
 import type { MeResponse } from '@/lib/validation/me';
 
+export const dynamic = 'force-dynamic';
+
 // GET /crm/me — the calling key's identity; any valid key may call it
 export const GET = withKey(async (_request, { key }) => {
   if (!key) throw new AppError('unauthenticated', 'Send an API key to see its identity.');

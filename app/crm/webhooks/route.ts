@@ -7,6 +7,8 @@ import {
   webhookListOutputSchema,
 } from '@/lib/validation/webhooks';
 
+export const dynamic = 'force-dynamic';
+
 // GET /crm/webhooks — the webhooks registered with the calling key (never their signing secrets)
 export const GET = withKey(
   async (request, { actor }) => {

@@ -3,6 +3,8 @@ import { withKey } from '@/lib/api/with-key';
 import { deleteApiKey, getApiKey, updateApiKey } from '@/lib/services/api-keys';
 import { toApiKeyResponse, updateApiKeySchema } from '@/lib/validation/api-keys';
 
+export const dynamic = 'force-dynamic';
+
 const options = { resource: 'api_keys', allowSession: true } as const;
 type Params = { id: string };
 

@@ -3,6 +3,8 @@ import { withKey } from '@/lib/api/with-key';
 import { getOrganisationSettings, setKeyPolicy } from '@/lib/services/organisation-settings';
 import { keyPolicyOutput, keyPolicySchema } from '@/lib/validation/key-policy';
 
+export const dynamic = 'force-dynamic';
+
 // GET /crm/api-keys/policy — the caller's organisation's key policy
 export const GET = withKey(
   async (_request, { actor }) =>

@@ -1,6 +1,8 @@
 import { itemRoutes } from '@/lib/api/crm-routes';
 import { integrationResource } from '@/lib/services/crm-resources';
 
+export const dynamic = 'force-dynamic';
+
 // GET, PATCH (PUT), DELETE /crm/integrations/{id} — one record of the request's tenant; 404 for any other.
 const routes = itemRoutes(integrationResource);
 export const GET = routes.GET;

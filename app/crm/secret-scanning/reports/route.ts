@@ -6,6 +6,8 @@ import { verifyReportSignature } from '@/lib/secret-scanning/signature';
 import { processLeakReport } from '@/lib/services/secret-scanning';
 import { secretScanningReportSchema, secretScanningResponseSchema } from '@/lib/validation/secret-scanning';
 
+export const dynamic = 'force-dynamic';
+
 const MAX_BODY_BYTES = 1024 * 1024;
 
 // POST /crm/secret-scanning/reports — a secret scanner reports tokens it found; ours are revoked at once

@@ -3,6 +3,8 @@ import { parseJson } from '@/lib/api/request';
 import { deleteWebhook, getWebhook, setWebhookStatus, toWebhookOutput } from '@/lib/services/webhooks';
 import { updateWebhookSchema, webhookOutputSchema } from '@/lib/validation/webhooks';
 
+export const dynamic = 'force-dynamic';
+
 type Params = { id: string };
 
 // GET /crm/webhooks/{id} — one webhook of the calling key

@@ -4,6 +4,8 @@ import { withKey } from '@/lib/api/with-key';
 import { regenerateApiKey } from '@/lib/services/api-keys';
 import { regenerateApiKeySchema, toCreatedApiKeyResponse } from '@/lib/validation/api-keys';
 
+export const dynamic = 'force-dynamic';
+
 // POST /crm/api-keys/{id}/regenerate — a new secret (201, shown once); the old one works on for grace_period_seconds (default 0)
 export const POST = withKey<{ id: string }>(
   async (request, ctx) =>

@@ -3,6 +3,8 @@ import { parseQuery } from '@/lib/api/request';
 import { getKeyUsage } from '@/lib/services/usage';
 import { usageOutput, usageQuerySchema } from '@/lib/validation/usage';
 
+export const dynamic = 'force-dynamic';
+
 // GET /crm/api-keys/{id}/usage?window=24h|7d|30d — a key's requests per hour (24h) or day, by outcome
 export const GET = withKey<{ id: string }>(
   async (request, { params, actor }) => {

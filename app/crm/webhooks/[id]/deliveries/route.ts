@@ -3,6 +3,8 @@ import { noQuerySchema, parseQuery } from '@/lib/api/request';
 import { listWebhookDeliveries } from '@/lib/services/webhooks';
 import { webhookDeliveriesOutputSchema } from '@/lib/validation/webhooks';
 
+export const dynamic = 'force-dynamic';
+
 // GET /crm/webhooks/{id}/deliveries — the webhook's last 20 delivery attempts, newest first
 export const GET = withKey<{ id: string }>(
   async (request, { actor, params }) => {

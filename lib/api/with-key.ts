@@ -195,9 +195,7 @@ export function withKey<P extends Record<string, string | string[]> = Record<str
       const tenantId = options.tenant ? resolveTenant(scope, headers.get('x-tenant-id')) : '';
       if (tenantId) await requireExistingTenant(tenantId);
       const params = (await route.params) ?? ({} as P);
-      response = await deadline(
-        handler(request, { params, requestId, actor, key, user, tenantId, context }),
-      );
+      response = await deadline(handler(request, { params, requestId, actor, key, user, tenantId, context }));
       // server.mjs has already put its id on the response; outside it (next dev), the wrapper does.
       if (!stamped) response.headers.set('x-request-id', requestId);
     } catch (error) {

@@ -28,6 +28,11 @@ const nextConfig: NextConfig = {
         source: '/api/:path*',
         headers: [{ key: 'Content-Security-Policy', value: API_CONTENT_SECURITY_POLICY }],
       },
+      // The benchmark's unprotected twin of GET /crm/me answers with the same headers as the API.
+      {
+        source: '/ping',
+        headers: [{ key: 'Content-Security-Policy', value: API_CONTENT_SECURITY_POLICY }],
+      },
       {
         source: '/:path*',
         has: [{ type: 'header', key: 'x-forwarded-proto', value: 'https' }],

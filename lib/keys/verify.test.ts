@@ -87,6 +87,20 @@ describe('verifyKey', () => {
     expect(verifyKey(generateKey('integration'), syncLookup)).toEqual({ ok: false, code: 'key_invalid' });
   });
 
+  it("builds a record's identity once and shares it frozen", async () => {
+    const records = [record(key)];
+    const lookup = (hash: string) => records.find((r) => r.keyHash === hash) ?? null;
+    const first = verifyKey(key, lookup);
+    const second = verifyKey(key, lookup);
+    if (first instanceof Promise || second instanceof Promise || !first.ok || !second.ok)
+      throw new Error('ok');
+    expect(second.key).toBe(first.key);
+    expect(Object.isFrozen(first.key) && Object.isFrozen(first.key.permissions)).toBe(true);
+    // A changed key is a new record (the cache replaces it): a new identity.
+    records[0] = record(key, { name: 'Renamed' });
+    expect(verifyKey(key, lookup)).toMatchObject({ ok: true, key: { name: 'Renamed' } });
+  });
+
   it('reports unknown, revoked, disabled and expired keys', async () => {
     const now = new Date('2026-06-01T00:00:00Z');
     expect(await verifyKey(generateKey('integration'), table([record(key)]).lookup)).toEqual({

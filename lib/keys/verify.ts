@@ -120,36 +120,55 @@ export function checkKeyRecord(
   if (record.expiresAt && record.expiresAt.getTime() <= now.getTime())
     return { ok: false, code: 'key_expired', keyId };
 
-  let permissions = record.permissions as Permission[];
-  let allTenants = record.allTenants;
-  let tenantIds = record.tenantIds;
   if (record.kind === 'personal') {
     // A personal key acts as its user: the user's role decides, now, not when the key was made.
     if (!record.owner || record.owner.disabled) return { ok: false, code: 'key_invalid', keyId };
     if (!personalKeyAllowed(record.owner, record.organisationAllowsNonAdminApi)) {
       return { ok: false, code: 'api_access_disabled', keyId };
     }
+  }
+  return { ok: true, key: verifiedKeyOf(record, usedPreviousSecret) };
+}
+
+/**
+ * The identity a record grants, built once per record (a cache entry is one record object for its
+ * whole life; a change replaces it) instead of on every request. Frozen: requests share it.
+ */
+const verifiedKeys = new WeakMap<KeyRecord, { current?: VerifiedKey; previous?: VerifiedKey }>();
+
+function verifiedKeyOf(record: KeyRecord, usedPreviousSecret: boolean): VerifiedKey {
+  let built = verifiedKeys.get(record);
+  if (!built) {
+    built = {};
+    verifiedKeys.set(record, built);
+  }
+  const which = usedPreviousSecret ? 'previous' : 'current';
+  return (built[which] ??= buildVerifiedKey(record, usedPreviousSecret));
+}
+
+function buildVerifiedKey(record: KeyRecord, usedPreviousSecret: boolean): VerifiedKey {
+  let permissions = record.permissions as Permission[];
+  let allTenants = record.allTenants;
+  let tenantIds = record.tenantIds;
+  if (record.kind === 'personal' && record.owner) {
     permissions = permissionsForRole(record.owner.role);
     const reach = tenantScopeOfPersonalKey(record.owner, record.organisationId);
     allTenants = reach.allTenants;
     tenantIds = [...reach.tenantIds];
   }
-  return {
-    ok: true,
-    key: {
-      id: record.id,
-      kind: record.kind,
-      name: record.name,
-      visibleId: visibleIdentifier(record),
-      organisationId: record.organisationId,
-      userId: record.userId,
-      permissions,
-      allTenants,
-      tenantIds,
-      expiresAt: record.expiresAt,
-      allowedIps: record.allowedIps,
-      rateLimitPerMinute: record.rateLimitPerMinute,
-      usedPreviousSecret,
-    },
-  };
+  return Object.freeze({
+    id: record.id,
+    kind: record.kind,
+    name: record.name,
+    visibleId: visibleIdentifier(record),
+    organisationId: record.organisationId,
+    userId: record.userId,
+    permissions: Object.freeze([...permissions]) as Permission[],
+    allTenants,
+    tenantIds: Object.freeze([...tenantIds]) as string[],
+    expiresAt: record.expiresAt,
+    allowedIps: record.allowedIps,
+    rateLimitPerMinute: record.rateLimitPerMinute,
+    usedPreviousSecret,
+  });
 }

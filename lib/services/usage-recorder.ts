@@ -160,12 +160,27 @@ export function recordKeyCheck(event: KeyCheckEvent): void {
     at: event.at,
     method: event.method.slice(0, 10),
     // The path only: query strings may carry data that has no place in a log.
-    path: event.path.slice(0, 500),
+    path: interned(event.path.slice(0, 500)),
     status: event.status,
     ip: event.ip?.slice(0, 100) ?? null,
-    userAgent: event.userAgent?.slice(0, 500) ?? null,
+    userAgent: event.userAgent ? interned(event.userAgent.slice(0, 500)) : null,
     latencyMs: Math.max(0, Math.round(event.latencyMs)),
   });
+}
+
+/**
+ * One copy of each path and user agent among the buffered entries. Every request brings its own
+ * copy of the same few strings, and a buffered entry lives until the next flush: thousands of
+ * identical strings surviving the young generation were garbage-collector work on every request.
+ * Bounded: emptied when full.
+ */
+const internedStrings = new Map<string, string>();
+function interned(value: string): string {
+  const known = internedStrings.get(value);
+  if (known !== undefined) return known;
+  if (internedStrings.size >= 1_000) internedStrings.clear();
+  internedStrings.set(value, value);
+  return value;
 }
 
 /** Counts waiting in memory (for tests and the shutdown log line). */

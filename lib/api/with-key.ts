@@ -194,7 +194,8 @@ export function withKey<P extends Record<string, string | string[]> = Record<str
       const scope = key ?? tenantScopeOfUser(user!);
       const tenantId = options.tenant ? resolveTenant(scope, headers.get('x-tenant-id')) : '';
       if (tenantId) await requireExistingTenant(tenantId);
-      const params = (await route.params) ?? ({} as P);
+      // A route without dynamic segments gets no params from Next: nothing to await.
+      const params = route.params ? ((await route.params) ?? ({} as P)) : ({} as P);
       response = await deadline(handler(request, { params, requestId, actor, key, user, tenantId, context }));
       // server.mjs has already put its id on the response; outside it (next dev), the wrapper does.
       if (!stamped) response.headers.set('x-request-id', requestId);

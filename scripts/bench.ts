@@ -9,7 +9,7 @@
  *   5. a flood of random well-formed keys: the database's query rate
  *   6. admin list with 100,000 keys in one organisation, over HTTP: first page, searches, every
  *      status filter and sort, a deep page by cursor and by offset (p50 of sequential requests)
- *   7. RSS of one instance before and after a mixed load (BENCH_SOAK_S seconds)
+ *   7. RSS and V8 heap of one instance sampled ten times during a mixed load (BENCH_SOAK_S seconds)
  *   8. the list queries and summary widgets in-process (scripts/bench-api-key-list.ts), on
  *      PostgreSQL and on PGlite
  *   9. per-key rate limit: GET /crm/me with a limited key (a limit never reached) vs an unlimited
@@ -18,7 +18,7 @@
  * Every twin comparison runs in alternating rounds (ping, me, me, ping, …) and reports medians.
  * PGlite: 1–2 and 8.
  *
- * Env: BENCH_SECONDS per round (default 3), BENCH_ROUNDS (default 5), BENCH_CONNECTIONS (20),
+ * Env: BENCH_SECONDS per round (default 3), BENCH_ROUNDS (default 9), BENCH_CONNECTIONS (20),
  * BENCH_PORT (first of three ports, default 4400), BENCH_SOAK_S (default 30; 600 for the 10-minute
  * memory target), BENCH_PGLITE=0 and BENCH_IN_PROCESS=0 (skip those parts), BENCH_BIG_KEYS
  * (default 1,000,000), BENCH_LIST_KEYS (default 100,000), DATABASE_URL (default
@@ -43,7 +43,8 @@ import { API_KEY_STATUS_FILTERS } from '../lib/validation/api-keys';
 import { createTestDatabase } from '../test/postgres-admin';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+// Nine: single 3 s rounds of the same endpoint swing by ±20% on this machine (docs/performance.md).
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const BASE_PORT = Number(process.env.BENCH_PORT ?? 4400);
 const SOAK_S = Number(process.env.BENCH_SOAK_S ?? 30);
@@ -438,6 +439,22 @@ function rss(child: ChildProcess): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
 }
 
+const METRICS_TOKEN = 'bench-metrics-token-bench-metrics-token';
+
+/** The instance's V8 heap in use (GET /metrics), MB. */
+async function heapUsedMb(port: number): Promise<number> {
+  const res = await fetch(`http://127.0.0.1:${port}/metrics`, {
+    headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+  });
+  const text = await res.text();
+  const match = /^crm_nodejs_heap_size_used_bytes (\S+)$/m.exec(text);
+  return match ? Number(match[1]) / 1024 / 1024 : NaN;
+}
+
+function signed(mb: number): string {
+  return `${mb >= 0 ? '+' : ''}${mb.toFixed(0)}`;
+}
+
 /** A mix of what an instance serves: key checks, list pages, unknown keys, the unprotected twin. */
 async function soak(port: number, clientKey: string, adminKey: string, seconds: number) {
   const base = `http://127.0.0.1:${port}`;
@@ -538,7 +555,7 @@ async function main() {
   }
   try {
     log('1. cache on, PostgreSQL');
-    const a = await startServer(portA, { DATABASE_URL: created.url });
+    const a = await startServer(portA, { DATABASE_URL: created.url, METRICS_TOKEN });
     await compare('1. key check (cache hit)', 'PostgreSQL', portA, client.secret);
 
     log('2. cache off, 1,000 keys');
@@ -653,12 +670,20 @@ async function main() {
       note: 'p95 in the p99 column',
     });
 
-    log(`7. RSS before/after ${SOAK_S} s of mixed load`);
+    log(`7. RSS during ${SOAK_S} s of mixed load`);
     await soak(portA, client.secret, admin.secret, Math.min(5, SOAK_S));
-    const before = rss(a);
-    const served = await soak(portA, client.secret, admin.secret, SOAK_S);
+    // Sampled in ten slices, not only before and after: a plateau (bounded caches filling, the heap
+    // settling) and a leak look alike at two points, not at ten.
+    const slices = 10;
+    const samples = [{ rss: rss(a), heap: await heapUsedMb(portA) }];
+    let served = 0;
+    for (let i = 0; i < slices; i++) {
+      served += await soak(portA, client.secret, admin.secret, Math.max(1, Math.round(SOAK_S / slices)));
+      samples.push({ rss: rss(a), heap: await heapUsedMb(portA) });
+    }
     await new Promise((r) => setTimeout(r, 6000)); // a usage flush
-    const after = rss(a);
+    const mid = samples[slices / 2];
+    const last = samples[slices];
     rows.push({
       scenario: '7. memory, mixed load',
       db: 'PostgreSQL',
@@ -666,8 +691,14 @@ async function main() {
       rps: NaN,
       p50: NaN,
       p99: NaN,
-      note: `${before.toFixed(0)} MB → ${after.toFixed(0)} MB (${served.toLocaleString('en')} requests)`,
+      note:
+        `${samples[0].rss.toFixed(0)} MB → ${last.rss.toFixed(0)} MB (${served.toLocaleString('en')} requests); ` +
+        `second half ${signed(last.rss - mid.rss)} MB RSS, ${signed(last.heap - mid.heap)} MB heap used`,
     });
+    notes.push(
+      `7. memory every ${Math.round(SOAK_S / slices)} s of mixed load (MB), RSS: ${samples.map((x) => x.rss.toFixed(0)).join(', ')}`,
+      `   V8 heap used (after the bench's requests, before a GC): ${samples.map((x) => x.heap.toFixed(0)).join(', ')}`,
+    );
 
     await stopServer(a);
     log('9. per-key rate limit');

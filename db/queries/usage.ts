@@ -15,8 +15,9 @@ export type HourlyIncrement = {
   previousSecret: number;
 };
 
-// Access-log inserts are chunked, so one statement's JSON stays a few MB at most.
-const INSERT_CHUNK = 5000;
+// Access-log inserts are chunked: one statement's JSON stays small, and the event loop serves
+// requests while each chunk is on its way (building 5,000 rows at once stalled it for tens of ms).
+const INSERT_CHUNK = 500;
 
 /**
  * Lock the keys a flush touches, in id order, and return the ones that still exist with their

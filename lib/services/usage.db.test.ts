@@ -137,7 +137,16 @@ describe('usage accumulator and flush on a real database', () => {
     for (let i = 0; i < total; i++) check(key.id, 'success', new Date(base + i), { path: `/crm/r/${i}` });
     check(other.id, 'success', new Date(base));
     await flushUsage({ prune: false });
-    expect(await countLog(key.id)).toBe(total);
+    // One batch writes at most the newest ACCESS_LOG_KEEP_PER_KEY entries of a key: the older ones
+    // would only be pruned again (a hot key sent thousands a flush).
+    expect(await countLog(key.id)).toBe(ACCESS_LOG_KEEP_PER_KEY);
+    expect(await oldestPath(key.id)).toBe('/crm/r/25');
+    // A second batch: above the bound until the next pruning.
+    for (let i = total; i < total + 25; i++) {
+      check(key.id, 'success', new Date(base + i), { path: `/crm/r/${i}` });
+    }
+    await flushUsage({ prune: false });
+    expect(await countLog(key.id)).toBe(ACCESS_LOG_KEEP_PER_KEY + 25);
     // An old entry, as if written 40 days ago.
     await db.insert(keyAccessLog).values({
       keyId: other.id,
@@ -151,11 +160,12 @@ describe('usage accumulator and flush on a real database', () => {
     expect(result.pruned).toBeGreaterThanOrEqual(26);
     expect(await countLog(key.id)).toBe(ACCESS_LOG_KEEP_PER_KEY);
     expect(await countLog(other.id)).toBe(1);
-    // The newest survive, and the counters are untouched by pruning.
+    // The newest survive, and the counters, exact, are untouched by either bound.
     const page = await getKeyAccessLog(w.adminA.actor, key.id, 1, 10);
-    expect(page.entries[0].path).toBe(`/crm/r/${total - 1}`);
+    expect(page.entries[0].path).toBe(`/crm/r/${total + 24}`);
     expect(page.total).toBe(ACCESS_LOG_KEEP_PER_KEY);
-    expect((await hourlyRows(key.id)).reduce((n, r) => n + r.success, 0)).toBe(total);
+    expect(await oldestPath(key.id)).toBe('/crm/r/50');
+    expect((await hourlyRows(key.id)).reduce((n, r) => n + r.success, 0)).toBe(total + 25);
   });
 
   it('reports a window per hour or per day, the same totals as the rows, within the caller scope', async () => {
@@ -234,6 +244,16 @@ describe('the dashboard shows only keys the admin reaches (rule 2)', () => {
     expect(superadmin).toContain(wider.id);
   });
 });
+
+async function oldestPath(keyId: string): Promise<string | undefined> {
+  const [row] = await db
+    .select({ path: keyAccessLog.path })
+    .from(keyAccessLog)
+    .where(eq(keyAccessLog.keyId, keyId))
+    .orderBy(keyAccessLog.at)
+    .limit(1);
+  return row?.path;
+}
 
 async function countLog(keyId: string): Promise<number> {
   const [row] = await db

@@ -23,7 +23,7 @@
  * memory target), BENCH_PGLITE=0 and BENCH_IN_PROCESS=0 (skip those parts), BENCH_BIG_KEYS
  * (default 1,000,000), BENCH_LIST_KEYS (default 100,000), DATABASE_URL (default
  * postgres://postgres@127.0.0.1:5432/test; only used to create and drop the bench databases),
- * BENCH_ONLY=ratelimit (only section 9, on PostgreSQL).
+ * BENCH_ONLY=ratelimit (only section 9, on PostgreSQL), BENCH_ONLY=keycheck (only 1 and 2, on PostgreSQL).
  */
 import { spawn, execSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -566,6 +566,7 @@ async function main() {
       portOff,
       client.secret,
     );
+    if (ONLY === 'keycheck') return;
     const firstSmall = await listTiming(portA, admin.secret, 'limit=20');
 
     log('4. revocation propagation (two instances)');

@@ -1,6 +1,5 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import { verifySignature } from '../lib/webhooks/signing';
-import { WebhookReceiver, type ReceivedWebhook } from '../test/webhook-receiver';
+import { WebhookReceiver, isSignedWith } from '../test/webhook-receiver';
 import {
   createAppDatabase,
   insertPersonalKey,
@@ -37,14 +36,6 @@ type KeyEvent = {
   data: Record<string, unknown> & { api_key_id: string; status: string };
   details: Record<string, unknown>;
 };
-
-function signedBy(received: ReceivedWebhook, secret: string): boolean {
-  return verifySignature(secret, {
-    timestamp: received.headers['x-webhook-timestamp'] as string,
-    body: received.body,
-    signature: received.headers['x-webhook-signature'] as string,
-  });
-}
 
 /** What a receiver got, optionally only about some keys (the demo's own keys may be expiring too). */
 const eventsOf = (receiver: WebhookReceiver, keyIds?: string[]) =>
@@ -162,10 +153,10 @@ test('a subscriber gets signed api_key.rotated, .revoked and .expiring for keys 
     };
     for (const { received, event } of eventsOf(everything)) {
       const subscription = received.headers['x-webhook-subscription'] as string;
-      expect(signedBy(received, secretOf[subscription]), event.type).toBe(true);
+      expect(isSignedWith(received, secretOf[subscription]), event.type).toBe(true);
       // Signed by its own subscription's secret only.
       for (const [id, secret] of Object.entries(secretOf)) {
-        if (id !== subscription) expect(signedBy(received, secret)).toBe(false);
+        if (id !== subscription) expect(isSignedWith(received, secret)).toBe(false);
       }
       expect(received.headers['x-webhook-event']).toBe(event.type);
       expect(event).toMatchObject({ entity: 'api_key', organisation_id: org });
@@ -203,7 +194,7 @@ test('a subscriber gets signed api_key.rotated, .revoked and .expiring for keys 
     expect(eventsOf(narrow).map((e) => [e.event.type, e.event.data.api_key_id])).toEqual([
       ['api_key.revoked', target.id],
     ]);
-    expect(signedBy(narrow.received[0], narrowHook.signing_secret)).toBe(true);
+    expect(isSignedWith(narrow.received[0], narrowHook.signing_secret)).toBe(true);
 
     // The sweep keeps running: the notice is not sent again.
     await new Promise((resolve) => setTimeout(resolve, 2500));

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { verifySignature } from '../lib/webhooks/signing';
 
 export type ReceivedWebhook = {
   headers: http.IncomingHttpHeaders;
@@ -10,6 +11,15 @@ export type ReceivedWebhook = {
   /** When the request ended: answered, or its connection closed by the sender. */
   endedAt: number | null;
 };
+
+/** Whether a delivery carries a valid signature made with the subscription's `secret`. */
+export function isSignedWith(received: ReceivedWebhook, secret: string): boolean {
+  return verifySignature(secret, {
+    timestamp: received.headers['x-webhook-timestamp'] as string,
+    body: received.body,
+    signature: received.headers['x-webhook-signature'] as string,
+  });
+}
 
 /**
  * A real HTTP receiver on 127.0.0.1 for webhook tests: records every POST, answers with `status`,

@@ -6,6 +6,7 @@ import { db } from '@/db';
 import { getReadyDatabase } from '@/db/bootstrap';
 import { rowsOf } from '@/db/rows';
 import { AppError } from '@/lib/errors';
+import { withDeadline } from '@/lib/deadline';
 
 /** Health checks answer within this, database or not. */
 const CHECK_DEADLINE_MS = 1_500;
@@ -24,13 +25,7 @@ function newestShippedMigration(): number {
 }
 
 function withinDeadline<T>(work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    work,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('timeout')), CHECK_DEADLINE_MS);
-    }),
-  ]).finally(() => clearTimeout(timer));
+  return withDeadline(work, CHECK_DEADLINE_MS, () => new Error('timeout'));
 }
 
 /** The database answers a query: its round trip in ms; service_unavailable otherwise. */

@@ -14,6 +14,15 @@ type Schema = Record<string, unknown>;
 
 const ORIGIN = 'https://crm.example.test';
 const APP_CRM = path.resolve(__dirname, '..');
+/** The headers every webhook delivery carries, in the order the document lists them. */
+const DELIVERY_HEADERS = [
+  'X-Webhook-Id',
+  'X-Webhook-Event',
+  'X-Webhook-Subscription',
+  'X-Webhook-Attempt',
+  'X-Webhook-Timestamp',
+  'X-Webhook-Signature',
+];
 
 /** Every app/crm/**\/route.ts as its URL path ("[id]" → "{id}") and file. */
 function routeFiles(dir = APP_CRM, segments: string[] = ['crm']): { path: string; file: string }[] {
@@ -180,14 +189,7 @@ describe('the OpenAPI document', () => {
       parameters: { name: string }[];
       requestBody: { content: Record<string, { example: unknown }> };
     };
-    expect(event.parameters.map((p) => p.name)).toEqual([
-      'X-Webhook-Id',
-      'X-Webhook-Event',
-      'X-Webhook-Subscription',
-      'X-Webhook-Attempt',
-      'X-Webhook-Timestamp',
-      'X-Webhook-Signature',
-    ]);
+    expect(event.parameters.map((p) => p.name)).toEqual(DELIVERY_HEADERS);
     const example = event.requestBody.content['application/json'].example;
     expect(openApiWebhooks()[0].body.safeParse(example).success).toBe(true);
   });
@@ -201,14 +203,7 @@ describe('the OpenAPI document', () => {
         parameters: { name: string; example: string }[];
         requestBody: { content: Record<string, { schema: Schema; example: Record<string, unknown> }> };
       };
-      expect(event.parameters.map((p) => p.name)).toEqual([
-        'X-Webhook-Id',
-        'X-Webhook-Event',
-        'X-Webhook-Subscription',
-        'X-Webhook-Attempt',
-        'X-Webhook-Timestamp',
-        'X-Webhook-Signature',
-      ]);
+      expect(event.parameters.map((p) => p.name)).toEqual(DELIVERY_HEADERS);
       const { schema, example } = event.requestBody.content['application/json'];
       const parsed = doc.body.safeParse(example);
       expect(parsed.success, `${doc.name}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
